@@ -1,0 +1,100 @@
+/**
+ * The broker seam. A bus is a shared, ordered log per channel: every member of a channel
+ * receives every entry exactly once, in the same order, with the same position.
+ * Envelope encoding, replay windows, addressing and ids live in the hub, once; a bus only
+ * appends, delivers, reports its state and (optionally) reads back from a position.
+ *
+ * Implementing a bus: implement {@link Bus}; call `listener.entry()` for every entry in log
+ * order; resolve `publish()` with the position only after the broker accepted the entry;
+ * encode an epoch into positions so that a position is never reused after the broker lost
+ * its data; run `runBusConformance()` from `@sse/core/testing` against it.
+ * @module
+ */
+
+/** One log entry as a bus delivers it. */
+export interface BusEntry {
+  /**
+   * Where the entry sits in the channel's log, unique and never reused (it carries the
+   * bus's epoch). It becomes the SSE `id:` of the frame, so it must be at most
+   * {@link MAX_POSITION_LENGTH} characters and contain no CR, LF or NUL.
+   */
+  readonly position: string;
+  /** The payload exactly as given to {@link Bus.publish}. */
+  readonly payload: string;
+}
+
+/** Longest position a bus may produce (and longest `Last-Event-ID` the hub accepts). */
+export const MAX_POSITION_LENGTH = 256;
+
+/** Connection state of a bus, reported through {@link BusListener.status}. */
+export type BusState = 'connecting' | 'ready' | 'reconnecting' | 'closed';
+
+/** What a bus calls back into. The hub implements it; a bus never needs more. */
+export interface BusListener {
+  /** Called once per entry, in log order. Never called after `close()` resolved. */
+  entry(entry: BusEntry): void;
+  /** Called when the bus's connection state changes; `error` says why, when known. */
+  status?(state: BusState, error?: Error): void;
+  /**
+   * Called when entries may have been lost between the last delivered entry and the next
+   * one (a non-retaining bus that was disconnected). The hub then tells every client to
+   * refetch its state instead of leaving a silent gap.
+   */
+  gap?(reason: string): void;
+}
+
+/** Why a bus could not read history from a position. */
+export type HistoryMissReason =
+  /** The position has the right shape but is not (or no longer) in the log. */
+  | 'unknown-position'
+  /** The position is from an earlier epoch of the broker (data was lost or recreated). */
+  | 'epoch-mismatch'
+  /** The entries right after the position were trimmed by retention. */
+  | 'trimmed'
+  /** The position is not of this bus's format at all. */
+  | 'malformed';
+
+/** Result of {@link Bus.readAfter}. */
+export type HistoryResult =
+  | { readonly ok: true; readonly entries: readonly BusEntry[] }
+  | { readonly ok: false; readonly reason: HistoryMissReason };
+
+/** Static facts about a bus that the hub and the conformance suite rely on. */
+export interface BusCapabilities {
+  /** `readAfter` can reach entries older than the hub's in-memory window. */
+  readonly retainsHistory: boolean;
+}
+
+/**
+ * A shared ordered log for one channel. See the module docs for the contract.
+ *
+ * @example
+ * ```ts
+ * const bus = createMemoryBus();
+ * await bus.start({ entry: (e) => console.log(e.position, e.payload) });
+ * const position = await bus.publish('hello');
+ * ```
+ */
+export interface Bus extends BusCapabilities {
+  /** Short name for stats and health checks, e.g. `memory`, `redis-streams`. */
+  readonly kind: string;
+  /**
+   * Connects and subscribes. Once it resolves, every entry appended afterwards (by any
+   * member) is delivered to `listener`. Call once. Rejects with `SSE_BUS_UNAVAILABLE`
+   * when the broker cannot be reached within the bus's connect timeout.
+   */
+  start(listener: BusListener): Promise<void>;
+  /**
+   * Appends `payload`. Resolves with its position only after the broker accepted it.
+   * Rejects with `SSE_BUS_CLOSED` after `close()`, and with `SSE_BUS_UNAVAILABLE`
+   * (within a bounded time) when the broker is down. Never hangs forever.
+   */
+  publish(payload: string): Promise<string>;
+  /**
+   * Reads at most `limit` entries strictly after `position`, in log order. An empty list
+   * means `position` is the head. Present only on buses that retain history.
+   */
+  readAfter?(position: string, limit: number): Promise<HistoryResult>;
+  /** Unsubscribes and disconnects what the bus itself opened. Idempotent. */
+  close(): Promise<void>;
+}

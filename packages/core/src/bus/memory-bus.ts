@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { SseError } from '../errors.js';
+import type { Bus, BusEntry, BusListener } from './bus.js';
+
+/**
+ * An in-process "broker": the log that several {@link createMemoryBus} members share.
+ * One is created per bus by default; pass the same log to several buses (several hubs in
+ * one process, or tests) to make them members of one channel.
+ */
+export interface MemoryLog {
+  /** Random per log, so positions of an earlier process never match this one's. */
+  readonly epoch: string;
+  /** @internal */
+  readonly members: Set<MemoryMember>;
+  /** @internal Entries accepted but not yet handed to every member. */
+  readonly pending: BusEntry[];
+  /** @internal */
+  sequence: number;
+  /** @internal */
+  draining: boolean;
+}
+
+interface MemoryMember {
+  readonly listener: BusListener;
+}
+
+/** Creates a log that several in-process buses can share. */
+export function createMemoryLog(): MemoryLog {
+  return {
+    epoch: randomBytes(4).toString('hex'),
+    members: new Set(),
+    pending: [],
+    sequence: 0,
+    draining: false,
+  };
+}
+
+/** Options for {@link createMemoryBus}. */
+export interface MemoryBusOptions {
+  /** Share one log between several buses in this process. @default a new log */
+  readonly log?: MemoryLog;
+}
+
+// Entries are handed out by a single drain loop so that a listener publishing from inside
+// its callback cannot make two members see entries in different orders.
+function drain(log: MemoryLog): void {
+  if (log.draining) return;
+  log.draining = true;
+  try {
+    for (let entry = log.pending.shift(); entry; entry = log.pending.shift()) {
+      for (const member of log.members) member.listener.entry(entry);
+    }
+  } finally {
+    log.draining = false;
+  }
+}
+
+/**
+ * The default bus: one process, no broker, nothing retained beyond the hub's own replay
+ * window. Entries are delivered synchronously, in publish order, to every member.
+ *
+ * @example
+ * ```ts
+ * const hub = createHub({ bus: createMemoryBus() });
+ * ```
+ */
+export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
+  const log = options.log ?? createMemoryLog();
+  let member: MemoryMember | undefined;
+  let closed = false;
+
+  return {
+    kind: 'memory',
+    retainsHistory: false,
+    async start(listener: BusListener): Promise<void> {
+      if (closed) throw new SseError('SSE_BUS_CLOSED', 'This memory bus was closed; create a new one.');
+      if (member) throw new SseError('SSE_INVALID_OPTION', 'Bus.start() was already called.');
+      member = { listener };
+      log.members.add(member);
+      listener.status?.('ready');
+    },
+    async publish(payload: string): Promise<string> {
+      if (closed) throw new SseError('SSE_BUS_CLOSED', 'Cannot publish: the memory bus was closed.');
+      if (typeof payload !== 'string') {
+        throw new SseError('SSE_INVALID_FIELD', `Bus payload must be a string, got ${typeof payload}.`);
+      }
+      log.sequence += 1;
+      const position = `${log.epoch}-${log.sequence}`;
+      log.pending.push({ position, payload });
+      drain(log);
+      return position;
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      if (member) {
+        log.members.delete(member);
+        member.listener.status?.('closed');
+      }
+    },
+  };
+}
