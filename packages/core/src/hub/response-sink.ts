@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+
+/** An HTTP/1.1 or HTTP/2 (compatibility API) request. */
+export type SseRequest = IncomingMessage | Http2ServerRequest;
+/** An HTTP/1.1 or HTTP/2 (compatibility API) response. */
+export type SseResponse = ServerResponse | Http2ServerResponse;
+
+/**
+ * The few things the hub needs from a response: the framework-neutral seam that the
+ * bindings translate to.
+ */
+export interface SseSink {
+  /** Writes bytes; `false` means the socket buffer is full: wait for `onDrain`. */
+  write(chunk: Buffer): boolean;
+  /** Ends the response cleanly. */
+  end(): void;
+  /** Tears the stream down at once (a client that stopped reading). */
+  destroy(): void;
+  /** Whether the response can still be written to. */
+  readonly writable: boolean;
+}
+
+/** Callbacks a sink reports to; registered once per connection. */
+export interface SinkEvents {
+  drain(): void;
+  close(): void;
+}
+
+/** Headers for an SSE response. `Connection` is added on HTTP/1.1 only (illegal on HTTP/2). */
+export function streamHeaders(
+  http2: boolean,
+  extra?: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+    ...extra,
+  };
+  if (!http2) headers.connection = 'keep-alive';
+  return headers;
+}
+
+/**
+ * Sends the SSE headers at once and wraps the response in a {@link SseSink}.
+ * Also switches off Nagle's algorithm and socket timeouts on HTTP/1.1, because an SSE
+ * stream is long-lived and latency-sensitive by design.
+ */
+export function openResponseSink(
+  request: SseRequest,
+  response: SseResponse,
+  events: SinkEvents,
+  extraHeaders?: Readonly<Record<string, string>>,
+): SseSink {
+  const http2 = request.httpVersionMajor === 2;
+  const res = response as ServerResponse;
+  if (!http2) {
+    const socket = (request as IncomingMessage).socket;
+    socket.setNoDelay(true);
+    socket.setTimeout(0);
+    socket.setKeepAlive(true);
+  }
+  res.writeHead(200, streamHeaders(http2, extraHeaders));
+  res.flushHeaders();
+  res.on('drain', events.drain);
+  res.on('close', events.close);
+  return {
+    write: (chunk) => res.write(chunk),
+    end: () => {
+      if (!res.writableEnded) res.end();
+    },
+    destroy: () => {
+      res.destroy();
+    },
+    get writable() {
+      return !res.writableEnded && !res.destroyed;
+    },
+  };
+}
