@@ -24,7 +24,9 @@ export type { HubEvents, SseConnection } from './hub/hub-events.js';
 export type { AuthorizeContext, HubOptions, ReplayOptions } from './hub/hub-options.js';
 export type { HubStats } from './hub/hub-stats.js';
 export type { SseRequest, SseResponse, SseSink } from './hub/response-sink.js';
-export { streamHeaders } from './hub/response-sink.js';
+export { streamHeaders, writeRefusal } from './hub/response-sink.js';
+export type { StreamAccess } from './hub/serve-stream.js';
+export { serveStream } from './hub/serve-stream.js';
 export type { Target } from './hub/target.js';
 export type { FrameFields } from './wire/frame-encoder.js';
 export {

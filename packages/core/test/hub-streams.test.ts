@@ -3,9 +3,9 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub, type Hub, type SseConnection } from '../src/index.js';
+import { SseReader } from '../src/testing/sse-reader.js';
 import { nextEvent, waitFor } from '../src/testing/wait-for.js';
 import { startServer, type TestServer } from './helpers/http.js';
-import { SseReader } from './helpers/sse-reader.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

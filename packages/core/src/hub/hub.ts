@@ -22,7 +22,12 @@ import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './h
 import { HubCounters, type HubStats } from './hub-stats.js';
 import { addresses, Registry } from './registry.js';
 import { ReplayWindow } from './replay-window.js';
-import { openResponseSink, type SseRequest, type SseResponse } from './response-sink.js';
+import {
+  openResponseSink,
+  type SseRequest,
+  type SseResponse,
+  writeRefusal,
+} from './response-sink.js';
 import { resolveTarget, type Target } from './target.js';
 
 /** Event name of the frame that tells a client it may have missed messages. */
@@ -236,14 +241,7 @@ export class Hub extends EventEmitter {
       const error = isSseError(caught)
         ? caught
         : new SseError('SSE_BUS_UNAVAILABLE', toError(caught).message, { cause: caught });
-      if (!response.headersSent) {
-        const headers: Record<string, string> = {
-          'content-type': 'application/json; charset=utf-8',
-        };
-        if (error.status === 503 || error.status === 429) headers['retry-after'] = '5';
-        (response as import('node:http').ServerResponse).writeHead(error.status, headers);
-        response.end(JSON.stringify({ error: error.code, message: error.message }));
-      }
+      writeRefusal(response, error);
       this.reportError(error, undefined);
       return undefined;
     }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { SseError } from '../errors.js';
 
 /** An HTTP/1.1 or HTTP/2 (compatibility API) request. */
 export type SseRequest = IncomingMessage | Http2ServerRequest;
@@ -77,4 +78,17 @@ export function openResponseSink(
       return !res.writableEnded && !res.destroyed;
     },
   };
+}
+
+/**
+ * Answers a refused stream with the error's HTTP status and a JSON body
+ * `{ error: code, message }`; adds `Retry-After` to 429 and 503. Does nothing when headers
+ * were already sent.
+ */
+export function writeRefusal(response: SseResponse, error: SseError): void {
+  if (response.headersSent) return;
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  if (error.status === 503 || error.status === 429) headers['retry-after'] = '5';
+  (response as ServerResponse).writeHead(error.status, headers);
+  response.end(JSON.stringify({ error: error.code, message: error.message }));
 }

@@ -1,6 +1,6 @@
 import type { Hub } from '../../src/index.js';
+import { SseReader } from '../../src/testing/sse-reader.js';
 import { startServer, type TestServer } from './http.js';
-import { SseReader } from './sse-reader.js';
 
 /** Collects cleanups and runs them in reverse order from `afterEach`. */
 export class Cleanup {

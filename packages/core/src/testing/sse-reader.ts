@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { waitFor } from '../../src/testing/wait-for.js';
+import { waitFor } from './wait-for.js';
 
 /** One dispatched event, as a spec-following client would see it. */
 export interface ReadEvent {
@@ -9,18 +9,33 @@ export interface ReadEvent {
 }
 
 /**
- * Reads an SSE stream over a real HTTP request and parses it the way the HTML spec says
- * a client must (test-only parser: the client package has the production one).
+ * Reads an SSE stream over a real HTTP/1.1 request and parses it the way the HTML spec
+ * says a client must. For tests: it keeps everything it read (`raw`, `events`,
+ * `comments`, `retry`, `lastEventId`) so that assertions can look at the wire.
+ *
+ * @example
+ * ```ts
+ * const reader = await SseReader.open(`${url}/events`, { 'last-event-id': id });
+ * await reader.waitForEvents(3);
+ * reader.close();
+ * ```
  */
 export class SseReader {
+  /** Every byte read, as text. */
   raw = '';
+  /** Dispatched events, in order. */
   readonly events: ReadEvent[] = [];
+  /** Comment lines seen (heartbeats). */
   comments = 0;
+  /** The last valid `retry:` value. */
   retry: number | undefined;
   /** The client's "last event ID string". */
   lastEventId = '';
+  /** HTTP status of the response. */
   status = 0;
+  /** Response headers. */
   headers: http.IncomingHttpHeaders = {};
+  /** Whether the response ended or the connection closed. */
   ended = false;
   private request: http.ClientRequest | undefined;
   private buffer = '';
@@ -28,6 +43,7 @@ export class SseReader {
   private eventType = '';
   private idBuffer = '';
 
+  /** Opens `url` with `accept: text/event-stream` and resolves once the response headers arrived. */
   static async open(url: string, headers: Record<string, string> = {}): Promise<SseReader> {
     const reader = new SseReader();
     await reader.start(url, headers);
@@ -61,7 +77,7 @@ export class SseReader {
     });
   }
 
-  /** Waits until `count` events were dispatched. */
+  /** Waits until `count` events were dispatched; rejects after `timeoutMs`. */
   async waitForEvents(count: number, timeoutMs = 5000): Promise<ReadEvent[]> {
     await waitFor(
       () => this.events.length >= count,
@@ -71,10 +87,12 @@ export class SseReader {
     return this.events;
   }
 
+  /** Events of one type. */
   named(name: string): ReadEvent[] {
     return this.events.filter((e) => e.event === name);
   }
 
+  /** Aborts the request (the server sees a client disconnect). */
   close(): void {
     this.request?.destroy();
   }
