@@ -123,6 +123,39 @@ describe('streams over HTTP/1.1', () => {
     expect(r.events.map((e) => Number(e.data))).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it.each([
+    [0, 10],
+    [500, 1],
+  ])(
+    'with flushWindowMs=%i, 10 messages on 10 turns take %i write(s)',
+    async (flushWindowMs, expected) => {
+      const hub = createHub({ flushWindowMs });
+      let writes = 0;
+      const server = await startServer((req, res) => {
+        const write = res.write.bind(res) as (chunk: Buffer) => boolean;
+        (res as unknown as { write: (chunk: Buffer) => boolean }).write = (chunk) => {
+          writes++;
+          return write(chunk);
+        };
+        void hub.handle(req, res);
+      });
+      cleanups.push(
+        () => server.close(),
+        () => hub.shutdown({ announce: false, graceMs: 100 }),
+      );
+      const r = await reader(server.url);
+      await waitFor(() => writes >= 1, 2000, 'the retry hint');
+      const before = writes;
+      // One message per event-loop turn; the whole run fits well inside the 500 ms window.
+      for (let i = 0; i < 10; i++) {
+        await hub.publish({ data: i });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await r.waitForEvents(10);
+      expect(writes - before).toBe(expected);
+    },
+  );
+
   it('sends heartbeats from one hub-wide timer and cleans up on disconnect', async () => {
     const hub = createHub({ keepAliveMs: 200 });
     const server = await serve(hub);

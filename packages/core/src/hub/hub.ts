@@ -120,6 +120,7 @@ export class Hub extends EventEmitter {
   private heartbeat: NodeJS.Timeout | undefined;
   private dirty: Connection[] = [];
   private flushScheduled = false;
+  private flushTimer: NodeJS.Timeout | undefined;
   private frameSeq = 0;
   private readonly recent = new Map<string, number>();
   private readonly waiters = new Map<
@@ -541,13 +542,24 @@ export class Hub extends EventEmitter {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // One flush per event-loop turn for the whole hub: frames that reach a socket in the
-      // same turn leave in one write, and no timer exists per connection.
+      // same turn leave in one write, and no timer exists per connection. With a flush
+      // window, frames gather across turns (one hub-wide timer) to save system calls when
+      // messages arrive one per turn.
+      if (this.options.flushWindowMs > 0)
+        this.flushTimer = setTimeout(this.flush, this.options.flushWindowMs);
+      else setImmediate(this.flush);
+    } else if (this.flushTimer && connection.pendingBytes >= this.options.flushBytes) {
+      // A socket has enough for a full write: don't hold it for the rest of the window.
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
       setImmediate(this.flush);
     }
   }
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     const batch = this.dirty;
     this.dirty = [];
     this.frameSeq = 0;
