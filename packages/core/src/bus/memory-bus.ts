@@ -95,6 +95,11 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       drain(log);
       return position;
     },
+    comparePositions(a: string, b: string): number | undefined {
+      const prefix = `${log.epoch}-`;
+      if (!a.startsWith(prefix) || !b.startsWith(prefix)) return undefined;
+      return Number(a.slice(prefix.length)) - Number(b.slice(prefix.length));
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -61,8 +61,11 @@ export class Connection {
   /** Frames dropped since the last drain (to signal the gap once). */
   lostFrames = 0;
   lastWriteAt: number = Date.now();
-  /** Position of the newest entry this connection was sent. */
-  lastPosition: string | undefined;
+  /**
+   * Set after a replay from bus history: live entries at or before this position were
+   * already sent, and arrive again only because this instance lags behind the broker.
+   */
+  skipThrough: string | undefined;
   private readonly queue = new FrameQueue();
   private blocked = false;
   private closed = false;

@@ -382,6 +382,8 @@ export class Hub extends EventEmitter {
     const seq = this.frameSeq++;
     let recipients = 0;
     for (const connection of this.registry.recipients(envelope.target)) {
+      if (connection.skipThrough !== undefined && this.alreadySent(connection, entry.position))
+        continue;
       this.stage(connection, frame, seq);
       recipients++;
     }
@@ -392,6 +394,15 @@ export class Hub extends EventEmitter {
       at: Date.now(),
     });
     this.rememberDelivery(entry.position, recipients);
+  }
+
+  /** Whether a live entry was already replayed to `connection` from history. */
+  private alreadySent(connection: Connection, position: string): boolean {
+    const order = this.bus.comparePositions?.(position, connection.skipThrough!);
+    if (order !== undefined && order <= 0) return true;
+    // The log is ordered: once a newer entry arrives, nothing older will follow.
+    connection.skipThrough = undefined;
+    return false;
   }
 
   private onBusState(state: BusState, error: Error | undefined): void {
@@ -450,7 +461,9 @@ export class Hub extends EventEmitter {
         return;
       }
       if (reason.entries === 0) {
-        // The cursor is the broker's head: nothing was missed.
+        // The cursor is the broker's head: nothing more was missed. If this instance has
+        // not received everything up to it yet, skip those entries when they arrive.
+        if (!this.window.has(cursor)) connection.skipThrough = cursor;
         this.counters.replayHits++;
         this.counters.replayedFrames += replayed;
         this.goLive(connection);
