@@ -66,6 +66,8 @@ export class Connection {
    * already sent, and arrive again only because this instance lags behind the broker.
    */
   skipThrough: string | undefined;
+  /** The client key (IP by default) its per-client limit is counted under. */
+  client = '';
   private readonly queue = new FrameQueue();
   private blocked = false;
   private closed = false;

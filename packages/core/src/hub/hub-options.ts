@@ -48,6 +48,13 @@ export interface HubOptions {
   readonly maxConnections?: number;
   /** Open streams per user on this instance. @default Infinity */
   readonly maxConnectionsPerUser?: number;
+  /** Open streams per client (see `clientKey`) on this instance; refused with 429. @default Infinity */
+  readonly maxConnectionsPerClient?: number;
+  /**
+   * Names the client a request comes from, for `maxConnectionsPerClient`. Behind a proxy,
+   * read your trusted forwarding header here. @default the socket's remote address
+   */
+  readonly clientKey?: (request: SseRequest) => string;
   /** Refuse a stream (403) by resolving `false`. Called before headers are sent. */
   readonly authorize?: (context: AuthorizeContext) => boolean | Promise<boolean>;
   /**
@@ -76,6 +83,7 @@ export interface ResolvedHubOptions {
   readonly replay: Required<ReplayOptions>;
   readonly maxConnections: number;
   readonly maxConnectionsPerUser: number;
+  readonly maxConnectionsPerClient: number;
   readonly flushWindowMs: number;
   readonly flushBytes: number;
 }
@@ -103,6 +111,7 @@ export function resolveHubOptions(options: HubOptions): ResolvedHubOptions {
     },
     maxConnections: options.maxConnections ?? Number.POSITIVE_INFINITY,
     maxConnectionsPerUser: options.maxConnectionsPerUser ?? Number.POSITIVE_INFINITY,
+    maxConnectionsPerClient: options.maxConnectionsPerClient ?? Number.POSITIVE_INFINITY,
     flushWindowMs: options.flushWindowMs ?? 0,
     flushBytes: options.flushBytes ?? 16 * 1024,
   };
@@ -118,6 +127,7 @@ export function resolveHubOptions(options: HubOptions): ResolvedHubOptions {
   atLeast('replay.maxReplayEntries', resolved.replay.maxReplayEntries, 0);
   atLeast('maxConnections', resolved.maxConnections, 1);
   atLeast('maxConnectionsPerUser', resolved.maxConnectionsPerUser, 1);
+  atLeast('maxConnectionsPerClient', resolved.maxConnectionsPerClient, 1);
   atLeast('flushWindowMs', resolved.flushWindowMs, 0);
   atLeast('flushBytes', resolved.flushBytes, 1);
   if (resolved.flushWindowMs > 1000) {
