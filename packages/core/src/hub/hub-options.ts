@@ -36,6 +36,13 @@ export interface HubOptions {
   readonly maxQueueItems?: number;
   /** Bytes a connection may queue while its socket is full. @default 1048576 (1 MiB) */
   readonly maxQueueBytes?: number;
+  /**
+   * A stream whose socket has not drained for this long is cut (counted as a `stalled`
+   * drop), even if its queue never reached its bounds: it catches half-open sockets and
+   * clients that stopped reading while traffic is light. Checked by the heartbeat timer,
+   * so the effective delay is up to `keepAliveMs / 2` longer. @default 60000
+   */
+  readonly maxStallMs?: number;
   /** What happens past the queue bounds. @default 'disconnect' */
   readonly dropPolicy?: DropPolicy;
   /** Turns `publish({ data })` into the `data:` text. @default JSON.stringify */
@@ -78,6 +85,7 @@ export interface ResolvedHubOptions {
   readonly maxQueueItems: number;
   readonly maxQueueBytes: number;
   readonly dropPolicy: DropPolicy;
+  readonly maxStallMs: number;
   readonly serializer: (data: unknown) => string;
   readonly maxPayloadBytes: number;
   readonly replay: Required<ReplayOptions>;
@@ -100,6 +108,7 @@ export function resolveHubOptions(options: HubOptions): ResolvedHubOptions {
     maxQueueItems: options.maxQueueItems ?? 1_000,
     maxQueueBytes: options.maxQueueBytes ?? 1024 * 1024,
     dropPolicy: options.dropPolicy ?? 'disconnect',
+    maxStallMs: options.maxStallMs ?? 60_000,
     serializer: options.serializer ?? JSON.stringify,
     maxPayloadBytes: options.maxPayloadBytes ?? 1024 * 1024,
     replay: {
@@ -118,6 +127,7 @@ export function resolveHubOptions(options: HubOptions): ResolvedHubOptions {
   atLeast('keepAliveMs', resolved.keepAliveMs, 100);
   atLeast('retryMs', resolved.retryMs, 0);
   atLeast('maxQueueItems', resolved.maxQueueItems, 1);
+  atLeast('maxStallMs', resolved.maxStallMs, 1);
   atLeast('maxQueueBytes', resolved.maxQueueBytes, 1);
   atLeast('maxPayloadBytes', resolved.maxPayloadBytes, 1);
   atLeast('replay.maxEntries', resolved.replay.maxEntries, 0);

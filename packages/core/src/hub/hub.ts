@@ -681,8 +681,10 @@ export class Hub extends EventEmitter {
     this.heartbeat = setInterval(() => {
       const now = Date.now();
       for (const connection of this.registry.byId.values()) {
-        if (now - connection.lastWriteAt >= half && !connection.dirty)
+        if (connection.blockedSince > 0) connection.cutIfStalled(now, this.options.maxStallMs);
+        else if (now - connection.lastWriteAt >= half && !connection.dirty) {
           this.stage(connection, HEARTBEAT, -1);
+        }
       }
       for (const [position, waiter] of this.waiters) {
         if (waiter.deadline <= now) {
