@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub, createMemoryBus, createMemoryLog, SHUTDOWN_EVENT } from '../src/index.js';
+import type { SseReader } from '../src/testing/sse-reader.js';
 import { waitFor } from '../src/testing/wait-for.js';
 import { Cleanup, openReader, serveHub } from './helpers/serve-hub.js';
 
@@ -36,7 +37,7 @@ describe('graceful shutdown during traffic, with a second instance on the same l
     );
 
     await a.shutdown({ graceMs: 1000, reconnectSpreadMs: 200 });
-    const resumed = [];
+    const resumed: SseReader[] = [];
     for (const client of clients) {
       await waitFor(() => client.ended, 3000, 'the stream on A to end');
       const announce = client.named(SHUTDOWN_EVENT);

@@ -24,6 +24,7 @@ import { KeyedCounts } from './keyed-counts.js';
 import { addresses, Registry } from './registry.js';
 import { ReplayWindow } from './replay-window.js';
 import {
+  isResponseGone,
   openResponseSink,
   type SseRequest,
   type SseResponse,
@@ -227,7 +228,7 @@ export class Hub extends EventEmitter {
     connection.client = client;
     this.perClient.increment(client);
     connection.writeDirect(this.openFrame);
-    if (response.destroyed) connection.close('client-closed');
+    if (isResponseGone(response)) connection.close('client-closed');
     await this.catchUp(connection, lastEventId);
     if (!connection.isClosed) this.emit('connect', handle);
     return handle;
