@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsdown';
+import { packageBuild } from '../../tooling/config/tsdown.base.ts';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  platform: 'node',
-  target: 'node20',
-  sourcemap: false,
-  clean: true,
-  external: ['express', '@sse/core'],
-});
+export default packageBuild({ index: 'src/index.ts' }, { external: ['express', '@sse/core'] });

@@ -89,3 +89,29 @@ describe('backpressure with a client that stops reading', () => {
     30_000,
   );
 });
+
+describe('a client that stops reading while traffic is light', () => {
+  it('is cut after maxStallMs even though its queue never filled', async () => {
+    const hub = createHub({
+      keepAliveMs: 200,
+      maxStallMs: 300,
+      maxQueueItems: 100_000,
+      maxQueueBytes: 1 << 30,
+    });
+    const server = await serveHub(hub, cleanup);
+    const fast = await openReader(`${server.url}/?user=fast`, cleanup);
+    await stalledClient(server.url);
+    const drops: string[] = [];
+    hub.on('drop', (_c, reason) => drops.push(reason));
+    await waitFor(() => hub.stats().connections === 2, 2000, 'both streams');
+    // Fill the stalled socket's kernel buffers until a write returns false, then go quiet.
+    await flood(hub, () => hub.stats().queueHighWater.items > 0);
+    expect(hub.stats().queueHighWater.items).toBeGreaterThan(0);
+    await waitFor(() => drops.includes('stalled'), 5000, 'the stalled stream to be cut');
+    await waitFor(() => hub.stats().connections === 1, 2000, 'only the reading stream to remain');
+    await hub.publish({ data: 'after' });
+    await waitFor(() => fast.events.some((e) => e.data === '"after"'), 5000, 'the reader to go on');
+    expect(hub.stats().drops.stalled).toBeGreaterThan(0);
+    expect(hub.stats().disconnects['slow-consumer']).toBe(1);
+  });
+});

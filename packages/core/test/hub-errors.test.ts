@@ -148,3 +148,39 @@ describe('graceful shutdown', () => {
     await r.waitForEvents(1);
   });
 });
+
+describe('limits and odd shapes', () => {
+  it('answers 429 past maxConnectionsPerClient (per IP by default)', async () => {
+    const hub = createHub({ maxConnectionsPerClient: 2 });
+    const server = await serveHub(hub, cleanup);
+    await openReader(`${server.url}/?user=a`, cleanup);
+    await openReader(`${server.url}/?user=b`, cleanup);
+    await waitFor(() => hub.stats().connections === 2, 2000, 'two streams');
+    const third = await fetch(`${server.url}/?user=c`);
+    expect(third.status).toBe(429);
+    expect(((await third.json()) as { message: string }).message).toContain(
+      'maxConnectionsPerClient',
+    );
+  });
+
+  it('handles a stream in thousands of rooms, and publishes to unknown rooms', async () => {
+    const hub = createHub();
+    const rooms = Array.from({ length: 5000 }, (_, i) => `room-${i}`);
+    const server = await startServer(
+      (req, res) => void hub.handle(req, res, { user: 'many', rooms }),
+    );
+    cleanup.add(() => hub.shutdown({ announce: false, graceMs: 100 }));
+    cleanup.add(() => server.close());
+    const r = await openReader(server.url, cleanup);
+    await waitFor(() => hub.stats().rooms === 5000, 3000, 'every room to be registered');
+    expect((await hub.publish({ to: { room: 'room-4999' }, data: 'last' })).localRecipients).toBe(
+      1,
+    );
+    expect((await hub.publish({ to: { room: 'no-such-room' }, data: 'x' })).localRecipients).toBe(
+      0,
+    );
+    await r.waitForEvents(1);
+    r.close();
+    await waitFor(() => hub.stats().rooms === 0, 3000, 'every room to be released');
+  });
+});

@@ -13,7 +13,7 @@ import type { SseSink } from './response-sink.js';
 export type DropPolicy = 'oldest' | 'newest' | 'disconnect';
 
 /** Why frames were dropped or a connection was closed for being slow. */
-export type DropReason = 'queue-full-oldest' | 'queue-full-newest' | 'slow-consumer';
+export type DropReason = 'queue-full-oldest' | 'queue-full-newest' | 'slow-consumer' | 'stalled';
 
 /** Why a connection ended. */
 export type DisconnectReason =
@@ -66,8 +66,12 @@ export class Connection {
    * already sent, and arrive again only because this instance lags behind the broker.
    */
   skipThrough: string | undefined;
+  /** The client key (IP by default) its per-client limit is counted under. */
+  client = '';
   private readonly queue = new FrameQueue();
   private blocked = false;
+  /** When the socket last filled up; 0 while it accepts writes. */
+  blockedSince = 0;
   private closed = false;
 
   constructor(
@@ -132,11 +136,20 @@ export class Connection {
   onDrain(): void {
     if (this.closed) return;
     this.blocked = false;
+    this.blockedSince = 0;
     if (this.queue.length > 0) {
       const frames = this.queue.length;
       this.writeNow(this.queue.takeAll(), frames, Date.now());
     }
     if (!this.blocked) this.owner.drained(this);
+  }
+
+  /** Cuts a stream whose socket has not drained since `blockedSince` (checked by the hub's timer). */
+  cutIfStalled(now: number, maxStallMs: number): boolean {
+    if (this.closed || !this.blocked || now - this.blockedSince < maxStallMs) return false;
+    this.owner.dropped(this, 'stalled', this.queue.length);
+    this.close('slow-consumer', true);
+    return true;
   }
 
   /** Ends the stream; idempotent. `destroy` tears the socket down without flushing. */
@@ -159,7 +172,10 @@ export class Connection {
     this.owner.wrote(this, chunk.length, frames);
     // `false` is not an error: the bytes were accepted, but the socket is full, so what
     // follows waits in the bounded queue instead of piling up in Node's stream buffer.
-    if (!this.sink.write(chunk)) this.blocked = true;
+    if (!this.sink.write(chunk)) {
+      this.blocked = true;
+      this.blockedSince = now;
+    }
   }
 
   private enqueue(frame: Buffer): void {

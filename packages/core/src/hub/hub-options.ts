@@ -36,6 +36,13 @@ export interface HubOptions {
   readonly maxQueueItems?: number;
   /** Bytes a connection may queue while its socket is full. @default 1048576 (1 MiB) */
   readonly maxQueueBytes?: number;
+  /**
+   * A stream whose socket has not drained for this long is cut (counted as a `stalled`
+   * drop), even if its queue never reached its bounds: it catches half-open sockets and
+   * clients that stopped reading while traffic is light. Checked by the heartbeat timer,
+   * so the effective delay is up to `keepAliveMs / 2` longer. @default 60000
+   */
+  readonly maxStallMs?: number;
   /** What happens past the queue bounds. @default 'disconnect' */
   readonly dropPolicy?: DropPolicy;
   /** Turns `publish({ data })` into the `data:` text. @default JSON.stringify */
@@ -48,6 +55,13 @@ export interface HubOptions {
   readonly maxConnections?: number;
   /** Open streams per user on this instance. @default Infinity */
   readonly maxConnectionsPerUser?: number;
+  /** Open streams per client (see `clientKey`) on this instance; refused with 429. @default Infinity */
+  readonly maxConnectionsPerClient?: number;
+  /**
+   * Names the client a request comes from, for `maxConnectionsPerClient`. Behind a proxy,
+   * read your trusted forwarding header here. @default the socket's remote address
+   */
+  readonly clientKey?: (request: SseRequest) => string;
   /** Refuse a stream (403) by resolving `false`. Called before headers are sent. */
   readonly authorize?: (context: AuthorizeContext) => boolean | Promise<boolean>;
   /**
@@ -71,11 +85,13 @@ export interface ResolvedHubOptions {
   readonly maxQueueItems: number;
   readonly maxQueueBytes: number;
   readonly dropPolicy: DropPolicy;
+  readonly maxStallMs: number;
   readonly serializer: (data: unknown) => string;
   readonly maxPayloadBytes: number;
   readonly replay: Required<ReplayOptions>;
   readonly maxConnections: number;
   readonly maxConnectionsPerUser: number;
+  readonly maxConnectionsPerClient: number;
   readonly flushWindowMs: number;
   readonly flushBytes: number;
 }
@@ -92,6 +108,7 @@ export function resolveHubOptions(options: HubOptions): ResolvedHubOptions {
     maxQueueItems: options.maxQueueItems ?? 1_000,
     maxQueueBytes: options.maxQueueBytes ?? 1024 * 1024,
     dropPolicy: options.dropPolicy ?? 'disconnect',
+    maxStallMs: options.maxStallMs ?? 60_000,
     serializer: options.serializer ?? JSON.stringify,
     maxPayloadBytes: options.maxPayloadBytes ?? 1024 * 1024,
     replay: {
@@ -103,12 +120,14 @@ export function resolveHubOptions(options: HubOptions): ResolvedHubOptions {
     },
     maxConnections: options.maxConnections ?? Number.POSITIVE_INFINITY,
     maxConnectionsPerUser: options.maxConnectionsPerUser ?? Number.POSITIVE_INFINITY,
+    maxConnectionsPerClient: options.maxConnectionsPerClient ?? Number.POSITIVE_INFINITY,
     flushWindowMs: options.flushWindowMs ?? 0,
     flushBytes: options.flushBytes ?? 16 * 1024,
   };
   atLeast('keepAliveMs', resolved.keepAliveMs, 100);
   atLeast('retryMs', resolved.retryMs, 0);
   atLeast('maxQueueItems', resolved.maxQueueItems, 1);
+  atLeast('maxStallMs', resolved.maxStallMs, 1);
   atLeast('maxQueueBytes', resolved.maxQueueBytes, 1);
   atLeast('maxPayloadBytes', resolved.maxPayloadBytes, 1);
   atLeast('replay.maxEntries', resolved.replay.maxEntries, 0);
@@ -118,6 +137,7 @@ export function resolveHubOptions(options: HubOptions): ResolvedHubOptions {
   atLeast('replay.maxReplayEntries', resolved.replay.maxReplayEntries, 0);
   atLeast('maxConnections', resolved.maxConnections, 1);
   atLeast('maxConnectionsPerUser', resolved.maxConnectionsPerUser, 1);
+  atLeast('maxConnectionsPerClient', resolved.maxConnectionsPerClient, 1);
   atLeast('flushWindowMs', resolved.flushWindowMs, 0);
   atLeast('flushBytes', resolved.flushBytes, 1);
   if (resolved.flushWindowMs > 1000) {

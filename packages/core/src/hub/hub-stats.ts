@@ -53,6 +53,7 @@ export class HubCounters {
     'queue-full-oldest': 0,
     'queue-full-newest': 0,
     'slow-consumer': 0,
+    stalled: 0,
   };
   disconnects: Record<DisconnectReason, number> = {
     'client-closed': 0,

@@ -20,9 +20,11 @@ import { decodeEnvelope, encodeEnvelope } from './envelope.js';
 import type { HubEvents, SseConnection } from './hub-events.js';
 import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './hub-options.js';
 import { HubCounters, type HubStats } from './hub-stats.js';
+import { KeyedCounts } from './keyed-counts.js';
 import { addresses, Registry } from './registry.js';
 import { ReplayWindow } from './replay-window.js';
 import {
+  isResponseGone,
   openResponseSink,
   type SseRequest,
   type SseResponse,
@@ -104,6 +106,7 @@ export class Hub extends EventEmitter {
   readonly bus: Bus;
   private readonly options: ResolvedHubOptions;
   private readonly authorize: HubOptions['authorize'];
+  private readonly clientKey: (request: SseRequest) => string;
   private readonly extraHeaders: Readonly<Record<string, string>> | undefined;
   private readonly registry = new Registry();
   private readonly window: ReplayWindow;
@@ -111,7 +114,8 @@ export class Hub extends EventEmitter {
   private readonly openFrame: Buffer;
   /** Every open stream, including those still replaying. */
   private readonly open = new Map<Connection, SseConnection>();
-  private readonly perUser = new Map<string, number>();
+  private readonly perUser = new KeyedCounts();
+  private readonly perClient = new KeyedCounts();
   private readonly owner: ConnectionOwner;
   private busState: BusState = 'connecting';
   private starting: Promise<void> | undefined;
@@ -135,6 +139,7 @@ export class Hub extends EventEmitter {
     this.options = resolveHubOptions(options);
     this.bus = options.bus ?? createMemoryBus();
     this.authorize = options.authorize;
+    this.clientKey = options.clientKey ?? ((request) => request.socket?.remoteAddress ?? 'unknown');
     this.extraHeaders = options.headers;
     this.instanceId = options.instanceId ?? randomUUID().slice(0, 8);
     this.window = new ReplayWindow(this.options.replay);
@@ -194,14 +199,15 @@ export class Hub extends EventEmitter {
     const rooms = [...new Set(options.rooms ?? [])];
     if (user !== undefined) checkName('user', user);
     for (const room of rooms) checkName('room', room);
-    this.checkAdmission(user);
+    const client = this.clientKey(request);
+    this.checkAdmission(user, client);
     if (this.authorize && !(await this.authorize({ request, user, rooms }))) {
       throw new SseError('SSE_FORBIDDEN', 'The authorize hook refused this stream.', {
         details: { user, rooms },
       });
     }
     await this.ready();
-    this.checkAdmission(user);
+    this.checkAdmission(user, client);
     const lastEventId =
       options.lastEventId === undefined
         ? readLastEventId(request)
@@ -218,9 +224,11 @@ export class Hub extends EventEmitter {
     for (const room of rooms) connection.rooms.add(room);
     const handle = this.createHandle(connection);
     this.open.set(connection, handle);
-    if (user !== undefined) this.perUser.set(user, (this.perUser.get(user) ?? 0) + 1);
+    if (user !== undefined) this.perUser.increment(user);
+    connection.client = client;
+    this.perClient.increment(client);
     connection.writeDirect(this.openFrame);
-    if (response.destroyed) connection.close('client-closed');
+    if (isResponseGone(response)) connection.close('client-closed');
     await this.catchUp(connection, lastEventId);
     if (!connection.isClosed) this.emit('connect', handle);
     return handle;
@@ -635,11 +643,8 @@ export class Hub extends EventEmitter {
     const handle = this.open.get(connection);
     this.registry.remove(connection);
     if (!this.open.delete(connection)) return;
-    if (connection.user !== undefined) {
-      const left = (this.perUser.get(connection.user) ?? 1) - 1;
-      if (left > 0) this.perUser.set(connection.user, left);
-      else this.perUser.delete(connection.user);
-    }
+    if (connection.user !== undefined) this.perUser.decrement(connection.user);
+    this.perClient.decrement(connection.client);
     this.counters.disconnects[reason]++;
     if (handle) this.emit('disconnect', handle, reason);
     this.onQueuesEmpty?.();
@@ -677,8 +682,10 @@ export class Hub extends EventEmitter {
     this.heartbeat = setInterval(() => {
       const now = Date.now();
       for (const connection of this.registry.byId.values()) {
-        if (now - connection.lastWriteAt >= half && !connection.dirty)
+        if (connection.blockedSince > 0) connection.cutIfStalled(now, this.options.maxStallMs);
+        else if (now - connection.lastWriteAt >= half && !connection.dirty) {
           this.stage(connection, HEARTBEAT, -1);
+        }
       }
       for (const [position, waiter] of this.waiters) {
         if (waiter.deadline <= now) {
@@ -690,7 +697,7 @@ export class Hub extends EventEmitter {
     this.heartbeat.unref();
   }
 
-  private checkAdmission(user: string | undefined): void {
+  private checkAdmission(user: string | undefined, client: string): void {
     if (!this.accepting || this.stopping) {
       throw new SseError(
         'SSE_SHUTTING_DOWN',
@@ -703,7 +710,14 @@ export class Hub extends EventEmitter {
         `This instance already holds ${this.open.size} streams (maxConnections).`,
       );
     }
-    if (user !== undefined && (this.perUser.get(user) ?? 0) >= this.options.maxConnectionsPerUser) {
+    if (this.perClient.get(client) >= this.options.maxConnectionsPerClient) {
+      throw new SseError(
+        'SSE_TOO_MANY_CONNECTIONS',
+        `Client ${client} already has ${this.options.maxConnectionsPerClient} streams on this instance (maxConnectionsPerClient).`,
+        { details: { client } },
+      );
+    }
+    if (user !== undefined && this.perUser.get(user) >= this.options.maxConnectionsPerUser) {
       throw new SseError(
         'SSE_TOO_MANY_CONNECTIONS',
         `User already has ${this.options.maxConnectionsPerUser} streams on this instance (maxConnectionsPerUser); close one first.`,

@@ -75,7 +75,7 @@ export function openResponseSink(
       res.destroy();
     },
     get writable() {
-      return !res.writableEnded && !res.destroyed;
+      return !isResponseGone(response);
     },
   };
 }
@@ -91,4 +91,16 @@ export function writeRefusal(response: SseResponse, error: SseError): void {
   if (error.status === 503 || error.status === 429) headers['retry-after'] = '5';
   (response as ServerResponse).writeHead(error.status, headers);
   response.end(JSON.stringify({ error: error.code, message: error.message }));
+}
+
+/**
+ * Whether a response can no longer be written to. HTTP/2 compatibility responses have no
+ * `destroyed` of their own, so their stream is asked.
+ */
+export function isResponseGone(response: SseResponse): boolean {
+  if (response.writableEnded) return true;
+  const stream = (response as Http2ServerResponse).stream as { destroyed?: boolean } | undefined;
+  if (stream && typeof stream === 'object' && 'destroyed' in stream)
+    return stream.destroyed === true;
+  return (response as ServerResponse).destroyed === true;
 }
