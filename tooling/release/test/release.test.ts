@@ -70,7 +70,7 @@ afterAll(async () => {
 });
 
 describe('changesets release to a local registry', () => {
-  test('changeset version bumps the public packages, writes their changelogs, leaves private ones alone', async () => {
+  test('pnpm version-packages bumps the public packages, writes their changelogs, leaves private ones alone', async () => {
     mkdirSync(copyDir);
     await copyRepo(ROOT, copyDir);
     const env = cleanEnv({ PATH: childPath() });
@@ -90,7 +90,8 @@ describe('changesets release to a local registry', () => {
       );
     }
     const before = new Map(workspacePackages(copyDir).map((e) => [e.manifest.name, e.manifest]));
-    await mustRun('pnpm', ['exec', 'changeset', 'version'], { cwd: copyDir, env });
+    // The root script as CI's release PR runs it: `changeset version`, then the lockfile.
+    await mustRun('pnpm', ['run', 'version-packages'], { cwd: copyDir, env, timeoutMs: 120_000 });
 
     for (const entry of workspacePackages(copyDir)) {
       const { name, version } = entry.manifest;
@@ -132,6 +133,14 @@ describe('changesets release to a local registry', () => {
     for (const name of privateNames) {
       expect(await fetchPackument(url, name), `${name} is private`).toBeUndefined();
     }
+
+    // Publishing again (a re-run of the release job) publishes nothing and does not fail.
+    const again = await mustRun('pnpm', ['exec', 'changeset', 'publish'], {
+      cwd: copyDir,
+      env: registryEnv({ npm_config_registry: url }),
+      timeoutMs: 60_000,
+    });
+    expect(`${again.stdout}${again.stderr}`).toContain('No unpublished projects to publish');
   });
 
   test('published tarballs hold only dist/**, package.json, README.md, LICENSE (and WIRE.md for core)', async () => {
