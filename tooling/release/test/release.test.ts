@@ -234,16 +234,13 @@ describe('installing the published packages in a fresh project', () => {
           env: cleanEnv({
             SMOKE_SERVER: plan.server,
             SMOKE_BUS: plan.bus,
-            SMOKE_CHANNEL: `release-smoke-${randomBytes(6).toString('hex')}`,
+            SMOKE_CHANNEL: `releasesmoke${randomBytes(6).toString('hex')}`,
           }),
           timeoutMs: 30_000,
         });
-        const outcome = JSON.parse(smoke.stdout.trim().split('\n').at(-1) ?? '{}') as {
-          ok?: boolean;
-          server?: string;
-          bus?: string;
-        };
+        const outcome = JSON.parse(smoke.stdout.trim().split('\n').at(-1) ?? '{}') as object;
         expect(outcome).toMatchObject({ ok: true, server: plan.server, bus: plan.bus });
+        console.info(`${combination.label}: ${smoke.stdout.trim()}`);
 
         const loaded = await mustRun('node', ['require-all.cjs', ...plan.present], {
           cwd: project,
