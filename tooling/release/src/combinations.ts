@@ -69,10 +69,7 @@ export function planCombination(
   const pins: string[] = [];
   for (const name of present) {
     const manifest = available.get(name)!;
-    for (const peer of combination.peersOf[name] ?? []) {
-      const version = manifest.devDependencies?.[peer] ?? manifest.peerDependencies?.[peer];
-      pins.push(version ? `${peer}@${version}` : peer);
-    }
+    for (const peer of combination.peersOf[name] ?? []) pins.push(pinnedPeer(manifest, peer));
   }
   return {
     install: [...present, ...pins],
@@ -81,6 +78,19 @@ export function planCombination(
     server: present.includes(`@sse/${combination.framework}`) ? combination.framework : 'http',
     bus: present.includes(`@sse/bus-${combination.bus}`) ? combination.bus : 'memory',
   };
+}
+
+/**
+ * An `npm install` spec for a package's peer: the version the package is tested with (its
+ * devDependency), else its peer range, else the bare name.
+ *
+ * @param manifest - The package that needs the peer.
+ * @param peer - The peer's name.
+ * @returns e.g. `ioredis@6.0.0`.
+ */
+export function pinnedPeer(manifest: Manifest, peer: string): string {
+  const version = manifest.devDependencies?.[peer] ?? manifest.peerDependencies?.[peer];
+  return version ? `${peer}@${version}` : peer;
 }
 
 /**

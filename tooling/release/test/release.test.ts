@@ -18,7 +18,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { COMBINATIONS, forbiddenFound, planCombination } from '../src/combinations.js';
+import { COMBINATIONS, forbiddenFound, pinnedPeer, planCombination } from '../src/combinations.js';
 import { createProject, installedPackages, resolvedUrls } from '../src/fresh-project.js';
 import { cleanEnv, mustRun } from '../src/process.js';
 import { addUser, type LocalRegistry, startRegistry, writeNpmrc } from '../src/registry.js';
@@ -26,7 +26,7 @@ import { fetchPackument, unpackTarball } from '../src/registry-client.js';
 import { copyRepo } from '../src/repo-copy.js';
 import { listFiles, tarballProblems } from '../src/tarball-rules.js';
 import { childPath } from '../src/toolchain.js';
-import { publicPackages, ROOT, workspacePackages } from '../src/workspace.js';
+import { publicPackages, ROOT, requiredPeers, workspacePackages } from '../src/workspace.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const available = new Map(publicPackages().map((entry) => [entry.manifest.name, entry.manifest]));
@@ -59,6 +59,42 @@ function changesetPackages(dir: string): Set<string> {
     for (const match of (front ?? '').matchAll(/^["']?([^"':]+)["']?\s*:/gm)) names.add(match[1]!);
   }
   return names;
+}
+
+/**
+ * A new project outside the workspace with `specs` installed by npm: `@sse/*` from the local
+ * registry (checked in package-lock.json), everything else from the public registry.
+ */
+async function installFresh(prefix: string, specs: readonly string[]): Promise<string> {
+  // Under the run's temp dir, which is outside the workspace: no workspace link can help.
+  const project = mkdtempSync(path.join(work, prefix));
+  expect(path.relative(ROOT, project).startsWith('..'), 'outside the workspace').toBe(true);
+  createProject(project);
+  await mustRun('npm', ['install', '--no-audit', '--no-fund', ...specs], {
+    cwd: project,
+    env: registryEnv({ npm_config_cache: path.join(work, 'npm-cache') }),
+    timeoutMs: 150_000,
+  });
+  const installed = installedPackages(project);
+  for (const spec of specs) {
+    const name = spec.replace(/(.)@.*$/, '$1');
+    expect(installed, `${name} installed`).toContain(name);
+  }
+  for (const [name, url] of resolvedUrls(project, '@sse/')) {
+    expect(url.startsWith(registryUrl()), `${name} came from the local registry`).toBe(true);
+  }
+  return project;
+}
+
+/** Every package loads through require() and import() in the project, with the same exports. */
+async function expectLoads(project: string, names: readonly string[]): Promise<void> {
+  copyFileSync(path.join(FIXTURES, 'require-all.cjs'), path.join(project, 'require-all.cjs'));
+  const loaded = await mustRun('node', ['require-all.cjs', ...names], {
+    cwd: project,
+    env: cleanEnv(),
+    timeoutMs: 30_000,
+  });
+  expect(Object.keys(JSON.parse(loaded.stdout) as object).sort()).toEqual([...names].sort());
 }
 
 function requireReleased(): void {
@@ -235,53 +271,48 @@ describe('installing the published packages in a fresh project', () => {
     }
     test(`${combination.label}: npm install ${plan.install.join(' ')}; GET the stream, receive one message`, async () => {
       requireReleased();
-      const project = mkdtempSync(path.join(os.tmpdir(), `sse-smoke-${combination.framework}-`));
-      try {
-        expect(path.relative(ROOT, project).startsWith('..'), 'outside the workspace').toBe(true);
-        createProject(project);
-        const env = registryEnv({ npm_config_cache: path.join(work, 'npm-cache') });
-        await mustRun('npm', ['install', '--no-audit', '--no-fund', ...plan.install], {
-          cwd: project,
-          env,
-          timeoutMs: 150_000,
-        });
+      const project = await installFresh(`smoke-${combination.framework}-`, plan.install);
+      expect(
+        forbiddenFound(combination, plan, installedPackages(project)),
+        'must not be installed',
+      ).toEqual([]);
 
-        const installed = installedPackages(project);
-        for (const spec of plan.install) {
-          const name = spec.replace(/(.)@.*$/, '$1');
-          expect(installed, `${name} installed`).toContain(name);
-        }
-        expect(forbiddenFound(combination, plan, installed), 'must not be installed').toEqual([]);
-        for (const [name, url] of resolvedUrls(project, '@sse/')) {
-          expect(url.startsWith(registryUrl()), `${name} came from the local registry`).toBe(true);
-        }
-
-        copyFileSync(path.join(FIXTURES, 'smoke-server.mjs'), path.join(project, 'smoke.mjs'));
-        copyFileSync(path.join(FIXTURES, 'require-all.cjs'), path.join(project, 'require-all.cjs'));
-        const smoke = await mustRun('node', ['smoke.mjs'], {
-          cwd: project,
-          env: cleanEnv({
-            SMOKE_SERVER: plan.server,
-            SMOKE_BUS: plan.bus,
-            SMOKE_CHANNEL: `releasesmoke${randomBytes(6).toString('hex')}`,
-          }),
-          timeoutMs: 30_000,
-        });
-        const outcome = JSON.parse(smoke.stdout.trim().split('\n').at(-1) ?? '{}') as object;
-        expect(outcome).toMatchObject({ ok: true, server: plan.server, bus: plan.bus });
-        console.info(`${combination.label}: ${smoke.stdout.trim()}`);
-
-        const loaded = await mustRun('node', ['require-all.cjs', ...plan.present], {
-          cwd: project,
-          env: cleanEnv(),
-          timeoutMs: 30_000,
-        });
-        expect(Object.keys(JSON.parse(loaded.stdout) as object).sort()).toEqual(
-          [...plan.present].sort(),
-        );
-      } finally {
-        rmSync(project, { recursive: true, force: true });
-      }
+      copyFileSync(path.join(FIXTURES, 'smoke-server.mjs'), path.join(project, 'smoke.mjs'));
+      const smoke = await mustRun('node', ['smoke.mjs'], {
+        cwd: project,
+        env: cleanEnv({
+          SMOKE_SERVER: plan.server,
+          SMOKE_BUS: plan.bus,
+          SMOKE_CHANNEL: `releasesmoke${randomBytes(6).toString('hex')}`,
+        }),
+        timeoutMs: 30_000,
+      });
+      const outcome = JSON.parse(smoke.stdout.trim().split('\n').at(-1) ?? '{}') as object;
+      expect(outcome).toMatchObject({ ok: true, server: plan.server, bus: plan.bus });
+      console.info(`${combination.label}: ${smoke.stdout.trim()}`);
+      await expectLoads(project, plan.present);
     });
   }
+
+  // Packages outside both stacks (the client, other buses): each alone, with its peers.
+  const covered = new Set(COMBINATIONS.flatMap((c) => planCombination(c, available).present));
+  const others = [...available.values()].filter((manifest) => !covered.has(manifest.name));
+  test.skipIf(others.length === 0)(
+    `every other package installs alone with its peers and loads: ${others.map((m) => m.name).join(', ') || 'none'}`,
+    async () => {
+      requireReleased();
+      for (const manifest of others) {
+        const specs = [
+          manifest.name,
+          ...requiredPeers(manifest).map((peer) => pinnedPeer(manifest, peer)),
+        ];
+        const project = await installFresh('alone-', specs);
+        const strangers = installedPackages(project).filter(
+          (name) => name.startsWith('@sse/') && name !== manifest.name && name !== '@sse/core',
+        );
+        expect(strangers, `${manifest.name} pulls in no other @sse package`).toEqual([]);
+        await expectLoads(project, [manifest.name]);
+      }
+    },
+  );
 });
