@@ -81,6 +81,17 @@ export function planCombination(
 }
 
 /**
+ * The package name of an `npm install` spec.
+ *
+ * @param spec - e.g. `@nats-io/jetstream@3.3.1` or `koa`.
+ * @returns e.g. `@nats-io/jetstream`.
+ */
+export function specName(spec: string): string {
+  // The first `@` of a scoped name is not a version separator.
+  return spec.replace(/(.)@.*$/, '$1');
+}
+
+/**
  * An `npm install` spec for a package's peer: the version the package is tested with (its
  * devDependency), else its peer range, else the bare name.
  *

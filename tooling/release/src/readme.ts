@@ -1,3 +1,5 @@
+import { specName } from './combinations.js';
+
 /** The first install command of a README. */
 export interface InstallLine {
   /** The line as written, e.g. `npm i @sse/core @sse/express express`. */
@@ -22,7 +24,7 @@ export function installLine(readme: string): InstallLine | undefined {
       const packages = match[1]!
         .split(/\s+/)
         .filter((arg) => !arg.startsWith('-'))
-        .map((spec) => spec.replace(/(.)@.*$/, '$1'));
+        .map(specName);
       return { text, packages };
     }
   }

@@ -18,7 +18,13 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { COMBINATIONS, forbiddenFound, pinnedPeer, planCombination } from '../src/combinations.js';
+import {
+  COMBINATIONS,
+  forbiddenFound,
+  pinnedPeer,
+  planCombination,
+  specName,
+} from '../src/combinations.js';
 import { createProject, installedPackages, resolvedUrls } from '../src/fresh-project.js';
 import { cleanEnv, mustRun } from '../src/process.js';
 import { addUser, type LocalRegistry, startRegistry, writeNpmrc } from '../src/registry.js';
@@ -39,8 +45,10 @@ const copyDir = path.join(work, 'repo');
 const npmrc = path.join(work, 'npmrc');
 let registry: LocalRegistry | undefined;
 let token = '';
-/** Name → version, filled by the publish step; empty means it failed. */
+/** Name → version, filled by the version step; empty means it failed. */
 const released = new Map<string, string>();
+/** Set once `changeset publish` succeeded. */
+let published = false;
 
 function registryUrl(): string {
   if (!registry) throw new Error('the local registry did not start (see beforeAll)');
@@ -77,8 +85,7 @@ async function installFresh(prefix: string, specs: readonly string[]): Promise<s
   });
   const installed = installedPackages(project);
   for (const spec of specs) {
-    const name = spec.replace(/(.)@.*$/, '$1');
-    expect(installed, `${name} installed`).toContain(name);
+    expect(installed, `${specName(spec)} installed`).toContain(specName(spec));
   }
   for (const [name, url] of resolvedUrls(project, '@sse/')) {
     expect(url.startsWith(registryUrl()), `${name} came from the local registry`).toBe(true);
@@ -97,8 +104,12 @@ async function expectLoads(project: string, names: readonly string[]): Promise<v
   expect(Object.keys(JSON.parse(loaded.stdout) as object).sort()).toEqual([...names].sort());
 }
 
-function requireReleased(): void {
-  if (released.size === 0) throw new Error('not checked: changeset version/publish failed above');
+function requireVersioned(): void {
+  if (released.size === 0) throw new Error('not checked: pnpm version-packages failed above');
+}
+
+function requirePublished(): void {
+  if (!published) throw new Error('not checked: changeset publish failed above');
 }
 
 /** The environment for commands that talk to the local registry. */
@@ -178,7 +189,7 @@ describe('changesets release to a local registry', () => {
   });
 
   test('changeset publish puts exactly the public packages on the local registry', async () => {
-    requireReleased();
+    requireVersioned();
     const url = registryUrl();
     const result = await mustRun('pnpm', ['exec', 'changeset', 'publish'], {
       cwd: copyDir,
@@ -206,10 +217,11 @@ describe('changesets release to a local registry', () => {
       timeoutMs: 60_000,
     });
     expect(`${again.stdout}${again.stderr}`).toContain('No unpublished projects to publish');
+    published = true;
   });
 
   test('published tarballs hold only dist/**, package.json, README.md, LICENSE (and WIRE.md for core)', async () => {
-    requireReleased();
+    requirePublished();
     const problems: string[] = [];
     for (const [name, version] of released) {
       const packument = await fetchPackument(registryUrl(), name);
@@ -240,7 +252,7 @@ describe('changesets release to a local registry', () => {
   });
 
   test('published manifests depend on the released @sse/core with a caret range, never as a peer', async () => {
-    requireReleased();
+    requirePublished();
     const coreVersion = released.get('@sse/core');
     expect(coreVersion, '@sse/core was released').toBeDefined();
     for (const [name, version] of released) {
@@ -270,7 +282,7 @@ describe('installing the published packages in a fresh project', () => {
       );
     }
     test(`${combination.label}: npm install ${plan.install.join(' ')}; GET the stream, receive one message`, async () => {
-      requireReleased();
+      requirePublished();
       const project = await installFresh(`smoke-${combination.framework}-`, plan.install);
       expect(
         forbiddenFound(combination, plan, installedPackages(project)),
@@ -300,7 +312,7 @@ describe('installing the published packages in a fresh project', () => {
   test.skipIf(others.length === 0)(
     `every other package installs alone with its peers and loads: ${others.map((m) => m.name).join(', ') || 'none'}`,
     async () => {
-      requireReleased();
+      requirePublished();
       for (const manifest of others) {
         const specs = [
           manifest.name,
