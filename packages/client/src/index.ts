@@ -1,0 +1,25 @@
+/**
+ * `@sse/client`: a typed Server-Sent Events client for browsers and Node, with backoff and
+ * jitter, Last-Event-ID resume, de-duplication and reset events. Zero runtime dependencies.
+ * @module
+ */
+export { createEventStream } from './event-stream.js';
+export { SseClientError, isSseClientError } from './errors.js';
+export { createEventStreamParser } from './parser/event-stream-parser.js';
+
+export type { EventStream } from './event-stream.js';
+export type { SseClientErrorCode, SseClientErrorOptions } from './errors.js';
+export type {
+  EventHandler,
+  EventMap,
+  EventStreamOptions,
+  LastEventIdStorage,
+  LifecycleHandlers,
+  ReconnectInfo,
+  ResetInfo,
+  StreamMessage,
+  StreamMessageOf,
+  StreamState,
+  TransportKind,
+} from './options.js';
+export type { EventStreamParser, ParsedEvent, ParserCallbacks } from './parser/event-stream-parser.js';
