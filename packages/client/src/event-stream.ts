@@ -1,8 +1,8 @@
 import { backoffDelay } from './backoff.js';
 import { SseClientError } from './errors.js';
 import type { ConnectionFailure } from './http-failure.js';
-import { createMessageQueue } from './message-queue.js';
 import type { MessageQueue } from './message-queue.js';
+import { createMessageQueue } from './message-queue.js';
 import type {
   EventHandler,
   EventMap,
@@ -15,12 +15,12 @@ import type {
   TransportKind,
 } from './options.js';
 import type { ParsedEvent } from './parser/event-stream-parser.js';
-import { createRecentIds } from './recent-ids.js';
 import type { RecentIds } from './recent-ids.js';
+import { createRecentIds } from './recent-ids.js';
 import { reportUncaught } from './report-uncaught.js';
 import { resolveTransport } from './resolve-transport.js';
-import { resolveSettings } from './settings.js';
 import type { Settings } from './settings.js';
+import { resolveSettings } from './settings.js';
 import type { Transport, TransportConnection } from './transports/transport.js';
 
 /** The server's event that says it cannot prove continuity. */
@@ -330,7 +330,13 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
 }
 
 function toMessage<T>(event: ParsedEvent, data: T): StreamMessage<T> {
-  return { type: event.type, data, rawData: event.data, id: event.id, lastEventId: event.lastEventId };
+  return {
+    type: event.type,
+    data,
+    rawData: event.data,
+    id: event.id,
+    lastEventId: event.lastEventId,
+  };
 }
 
 function parseReset(raw: string): ResetInfo {

@@ -1,5 +1,5 @@
-import { SseClientError } from './errors.js';
 import { parseRetryAfter } from './backoff.js';
+import { SseClientError } from './errors.js';
 
 /** Why a connection attempt or a live connection ended, and whether to try again. */
 export interface ConnectionFailure {

@@ -3,12 +3,11 @@
  * jitter, Last-Event-ID resume, de-duplication and reset events. Zero runtime dependencies.
  * @module
  */
-export { createEventStream } from './event-stream.js';
-export { SseClientError, isSseClientError } from './errors.js';
-export { createEventStreamParser } from './parser/event-stream-parser.js';
 
-export type { EventStream } from './event-stream.js';
 export type { SseClientErrorCode, SseClientErrorOptions } from './errors.js';
+export { isSseClientError, SseClientError } from './errors.js';
+export type { EventStream } from './event-stream.js';
+export { createEventStream } from './event-stream.js';
 export type {
   EventHandler,
   EventMap,
@@ -22,4 +21,9 @@ export type {
   StreamState,
   TransportKind,
 } from './options.js';
-export type { EventStreamParser, ParsedEvent, ParserCallbacks } from './parser/event-stream-parser.js';
+export type {
+  EventStreamParser,
+  ParsedEvent,
+  ParserCallbacks,
+} from './parser/event-stream-parser.js';
+export { createEventStreamParser } from './parser/event-stream-parser.js';

@@ -37,7 +37,11 @@ export function resolveTransport(
     throw invalid(`Expected transport 'auto', 'fetch' or 'eventsource', got ${String(wanted)}.`);
   }
   const kind: TransportKind =
-    wanted === 'auto' ? (needsFetch || EventSourceCtor === undefined ? 'fetch' : 'eventsource') : wanted;
+    wanted === 'auto'
+      ? needsFetch || EventSourceCtor === undefined
+        ? 'fetch'
+        : 'eventsource'
+      : wanted;
 
   if (kind === 'eventsource') {
     if (EventSourceCtor === undefined) {

@@ -55,7 +55,12 @@ export function resolveSettings(url: string, options: EventStreamOptions): Setti
     storage: options.storage,
     storageKey: options.storageKey ?? `@sse/client:last-event-id:${url}`,
     initialDelayMs,
-    maxDelayMs: check('maxDelayMs', options.maxDelayMs, Math.max(30_000, initialDelayMs), initialDelayMs),
+    maxDelayMs: check(
+      'maxDelayMs',
+      options.maxDelayMs,
+      Math.max(30_000, initialDelayMs),
+      initialDelayMs,
+    ),
     maxRetries: check('maxRetries', options.maxRetries, Number.POSITIVE_INFINITY, 0),
     dedupeWindow: check('dedupeWindow', options.dedupeWindow, 1000, 0),
     maxBufferedEvents: check('maxBufferedEvents', options.maxBufferedEvents, 10_000, 1),

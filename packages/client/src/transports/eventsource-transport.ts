@@ -1,6 +1,5 @@
 import { SseClientError } from '../errors.js';
 import { classifyResponse, networkFailure } from '../http-failure.js';
-import type { ConnectionFailure } from '../http-failure.js';
 import type { Transport, TransportSink } from './transport.js';
 
 /** What the EventSource transport needs; see `EventStreamOptions` for the user-facing docs. */
@@ -77,11 +76,6 @@ export function createEventSourceTransport(options: EventSourceTransportOptions)
       closed = true;
       stopWatching();
       source.close();
-    };
-    const fail = (failure: ConnectionFailure): void => {
-      if (closed) return;
-      shutdown();
-      sink.fail(failure);
     };
 
     source.onopen = (): void => {

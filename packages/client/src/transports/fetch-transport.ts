@@ -32,7 +32,8 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
 
     const run = async (): Promise<void> => {
       // Functions are called per attempt so a refreshed token is picked up on reconnect.
-      const given = typeof options.headers === 'function' ? await options.headers() : options.headers;
+      const given =
+        typeof options.headers === 'function' ? await options.headers() : options.headers;
       const headers = new Headers(given);
       headers.set('Accept', 'text/event-stream');
       if (request.lastEventId !== '') headers.set('Last-Event-ID', request.lastEventId);
