@@ -85,11 +85,11 @@ export function createEventSourceTransport(options: EventSourceTransportOptions)
     };
     source.onerror = (): void => {
       if (closed) return;
-      // CONNECTING: a network error or the server ended the stream; the platform would
-      // reconnect on its own, we do it with backoff instead. CLOSED before open: refused.
-      const refused = !opened && source.readyState === 2;
+      // After an open: a network error or the server ended the stream; the platform would
+      // reconnect on its own, we do it with backoff instead. Before an open: refused, and the
+      // readyState does not say why (Chromium reports a 401 like a network error), so probe.
       shutdown();
-      if (!refused || options.fetch === undefined) {
+      if (opened || options.fetch === undefined) {
         sink.fail(networkFailure(request.url, new Error('EventSource reported an error')));
         return;
       }

@@ -85,13 +85,17 @@ export function openStream(res: ServerResponse, ...frames: string[]): void {
   for (const frame of frames) res.write(frame);
 }
 
-/** Sends `frames`, then destroys the socket as a crashed proxy would (no clean end). */
+/**
+ * Sends `frames`, then closes the TCP connection in the middle of the chunked body, as a
+ * restarting server or proxy would: the client sees a broken stream, not a clean end.
+ * `end()` (FIN), not `destroy()` (RST): an RST may discard bytes the client has received
+ * but not yet read, which would make the test depend on timing.
+ */
 export const dropAfter =
   (...frames: string[]): Responder =>
   (_req, res) => {
     openStream(res, ...frames);
-    // Let the bytes leave before the reset, so the client sees them first.
-    res.write('', () => res.socket?.destroy());
+    res.write('', () => res.socket?.end());
   };
 
 /** Sends `frames` and keeps the stream open until the server closes. */
