@@ -4,7 +4,7 @@ import type { EventStream, LastEventIdStorage } from '../src/index.js';
 import { createEventStream } from '../src/index.js';
 import { record } from './helpers/record.js';
 import type { TestServer } from './helpers/sse-server.js';
-import { dropAfter, frame, startTestServer, status, stayOpen } from './helpers/sse-server.js';
+import { frame, startTestServer, status, stayOpen } from './helpers/sse-server.js';
 
 let server: TestServer;
 const streams: { close(): void }[] = [];
@@ -32,6 +32,15 @@ function open(options: Parameters<typeof createEventStream>[1] = {}): EventStrea
   return stream;
 }
 
+/**
+ * Waits until the client has what the server sent, then breaks the connection mid-body.
+ * Dropping right after writing would race: bytes in flight at a reset may be discarded.
+ */
+async function dropOnce(received: () => boolean, what: string): Promise<void> {
+  await waitFor(received, 5000, what);
+  expect(server.dropOpenStreams()).toBe(1);
+}
+
 const requestsSince = (start: number) => server.requests.slice(start);
 
 describe('createEventStream over fetch with a real node:http server', () => {
@@ -42,7 +51,7 @@ describe('createEventStream over fetch with a real node:http server', () => {
 
   it('reconnects after a mid-stream drop, resends Last-Event-ID and drops repeated ids', async () => {
     server.script(
-      dropAfter(
+      stayOpen(
         frame({ n: 1 }, { id: 'e1' }),
         frame({ n: 2 }, { id: 'e2' }),
         frame({ n: 3 }, { id: 'e3' }),
@@ -57,6 +66,7 @@ describe('createEventStream over fetch with a real node:http server', () => {
     const start = server.requests.length;
     const stream = open();
     const rec = record(stream);
+    await dropOnce(() => rec.data.length === 3, 'the first three events');
     await waitFor(() => rec.data.length >= 5, 5000, 'five distinct events');
     expect(rec.data).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }]);
     expect(rec.ids).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
@@ -130,11 +140,12 @@ describe('createEventStream over fetch with a real node:http server', () => {
 
   it("uses the server's retry: as the backoff base", async () => {
     server.script(
-      dropAfter('retry: 300\n', frame({ n: 1 }, { id: 'r1' })),
+      stayOpen('retry: 300\n', frame({ n: 1 }, { id: 'r1' })),
       stayOpen(frame({ n: 2 }, { id: 'r2' })),
     );
     const stream = open({ maxDelayMs: 100 });
     const rec = record(stream);
+    await dropOnce(() => rec.data.length === 1, 'the first event');
     await waitFor(() => rec.data.length === 2, 5000, 'both events');
     // Base 300 wins over maxDelayMs 100: half of 300.
     expect(rec.reconnects.map((r) => r.delayMs)).toEqual([150]);
@@ -201,10 +212,12 @@ describe('createEventStream over fetch with a real node:http server', () => {
   });
 
   it('resumes from an id-only anchor frame', async () => {
-    server.script(dropAfter('id: anchor-42\n\n'), stayOpen(frame({ n: 43 }, { id: 'anchor-43' })));
+    server.script(stayOpen('id: anchor-42\n\n'), stayOpen(frame({ n: 43 }, { id: 'anchor-43' })));
     const start = server.requests.length;
     const stream = open();
     const rec = record(stream);
+    await dropOnce(() => stream.lastEventId === 'anchor-42', 'the anchor to set lastEventId');
+    expect(rec.data).toEqual([]);
     await waitFor(() => rec.data.length === 1, 5000, 'the event after the anchor');
     expect(requestsSince(start)[1]?.headers['last-event-id']).toBe('anchor-42');
   });
@@ -249,10 +262,7 @@ describe('createEventStream over fetch with a real node:http server', () => {
 
   it('sends method, body, headers from a function (per attempt) and credentials', async () => {
     let token = 0;
-    server.script(
-      dropAfter(frame({ n: 1 }, { id: 'p1' })),
-      stayOpen(frame({ n: 2 }, { id: 'p2' })),
-    );
+    server.script(stayOpen(frame({ n: 1 }, { id: 'p1' })), stayOpen(frame({ n: 2 }, { id: 'p2' })));
     const start = server.requests.length;
     const stream = open({
       method: 'POST',
@@ -260,6 +270,7 @@ describe('createEventStream over fetch with a real node:http server', () => {
       headers: () => ({ Authorization: `Bearer t${++token}`, 'Content-Type': 'application/json' }),
     });
     const rec = record(stream);
+    await dropOnce(() => rec.data.length === 1, 'the first event');
     await waitFor(() => rec.data.length === 2, 5000, 'two events');
     const [a, b] = requestsSince(start);
     expect([a?.method, a?.body, a?.headers.authorization]).toEqual([

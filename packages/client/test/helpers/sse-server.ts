@@ -21,6 +21,12 @@ export interface TestServer {
   readonly requests: SeenRequest[];
   /** Scripts the next answers; the last one repeats. */
   script(...responders: Responder[]): void;
+  /**
+   * Breaks every response still open: FIN in the middle of the chunked body, as a restarting
+   * server or proxy would (the client sees a broken stream, not a clean end).
+   * @returns how many were open.
+   */
+  dropOpenStreams(): number;
   close(): Promise<void>;
 }
 
@@ -32,8 +38,11 @@ export async function startTestServer(
   const sockets = new Set<Socket>();
   let responders: Responder[] = [];
   let scriptStart = 0;
+  const live = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     if (extra?.(req, res)) return;
+    live.add(res);
+    res.on('close', () => live.delete(res));
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -68,6 +77,12 @@ export async function startTestServer(
       responders = next;
       scriptStart = requests.length;
     },
+    dropOpenStreams(): number {
+      const count = live.size;
+      for (const res of live) res.socket?.end();
+      live.clear();
+      return count;
+    },
     async close(): Promise<void> {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -84,19 +99,6 @@ export function openStream(res: ServerResponse, ...frames: string[]): void {
   res.flushHeaders();
   for (const frame of frames) res.write(frame);
 }
-
-/**
- * Sends `frames`, then closes the TCP connection in the middle of the chunked body, as a
- * restarting server or proxy would: the client sees a broken stream, not a clean end.
- * `end()` (FIN), not `destroy()` (RST): an RST may discard bytes the client has received
- * but not yet read, which would make the test depend on timing.
- */
-export const dropAfter =
-  (...frames: string[]): Responder =>
-  (_req, res) => {
-    openStream(res, ...frames);
-    res.write('', () => res.socket?.end());
-  };
 
 /** Sends `frames` and keeps the stream open until the server closes. */
 export const stayOpen =
