@@ -1,0 +1,130 @@
+// Cross-instance latency and throughput of the Redis bus, two processes on one Redis.
+//   node bench/cross-instance.mjs            (after `pnpm build`; REDIS_URL to point elsewhere)
+// 1) latency: process A publishes 1,000 msg/s for 5 s; process B records publish→receive time.
+// 2) throughput: A publishes as fast as it can with 256 in flight for 3 s; B counts.
+// 3) memory: MEMORY USAGE of a stream filled to the default retention with 200-byte payloads.
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { createRedisBus } from '../dist/index.mjs';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const keyPrefix =
+  process.argv[2] === 'receiver' ? process.argv[5] : `sse-bench-${randomBytes(3).toString('hex')}:`;
+const now = () => performance.timeOrigin + performance.now();
+
+if (process.argv[2] === 'receiver') {
+  const [mode, channel] = process.argv.slice(3);
+  const latencies = [];
+  let count = 0;
+  const bus = createRedisBus({ mode, channel, redis: REDIS_URL, keyPrefix });
+  await bus.start({
+    entry: ({ payload }) => {
+      count++;
+      const sent = Number(payload.slice(0, payload.indexOf('|')));
+      if (sent > 0) latencies.push(now() - sent);
+    },
+  });
+  process.send({ ready: true });
+  process.on('message', async (message) => {
+    if (message === 'report') process.send({ latencies, count });
+    if (message === 'reset') {
+      latencies.length = 0;
+      count = 0;
+    }
+    if (message === 'stop') {
+      await bus.close();
+      process.exit(0);
+    }
+  });
+} else {
+  const pct = (values, p) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+  };
+  const ask = (child, message, key) =>
+    new Promise((resolve) => {
+      const on = (m) => {
+        if (m[key] !== undefined) {
+          child.off('message', on);
+          resolve(m);
+        }
+      };
+      child.on('message', on);
+      if (message) child.send(message);
+    });
+  const padding = 'x'.repeat(100);
+  for (const mode of ['pubsub', 'streams']) {
+    const channel = `bench-${mode}`;
+    const receiver = fork(new URL(import.meta.url).pathname, [
+      'receiver',
+      mode,
+      channel,
+      keyPrefix,
+    ]);
+    await ask(receiver, undefined, 'ready');
+    const bus = createRedisBus({ mode, channel, redis: REDIS_URL, keyPrefix });
+    await bus.start({ entry: () => {} });
+
+    // 1) latency at 1,000 msg/s, paced by the clock (bounded: 5 s).
+    const start = now();
+    let sent = 0;
+    while (now() - start < 5000) {
+      const due = Math.floor((now() - start) / 1);
+      while (sent < due && sent < 5000) {
+        void bus.publish(`${now()}|${padding}`);
+        sent++;
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const { latencies } = await ask(receiver, 'report', 'latencies');
+    receiver.send('reset');
+
+    // 2) max sustained throughput, 256 in flight, bounded: 3 s.
+    let inFlight = 0;
+    let published = 0;
+    const t0 = now();
+    await new Promise((resolve) => {
+      const pump = () => {
+        while (inFlight < 256 && now() - t0 < 3000) {
+          inFlight++;
+          bus.publish(`0|${padding}`).then(() => {
+            inFlight--;
+            published++;
+            pump();
+          });
+        }
+        if (inFlight === 0) resolve();
+      };
+      pump();
+    });
+    const seconds = (now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 500));
+    const { count } = await ask(receiver, 'report', 'count');
+    console.log(
+      `redis-${mode.padEnd(7)} latency at 1,000 msg/s: p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms (${latencies.length} samples); ` +
+        `max ${Math.round(published / seconds)} msg/s published, ${Math.round(count / seconds)} msg/s received`,
+    );
+    receiver.send('stop');
+    await bus.close();
+  }
+
+  // 3) memory of the retained stream at the default retention (10,000 × 200 B).
+  const fill = createRedisBus({ channel: 'bench-memory', redis: REDIS_URL, keyPrefix });
+  await fill.start({ entry: () => {} });
+  const payload = 'y'.repeat(200);
+  for (let i = 0; i < 12_000; i += 200)
+    await Promise.all(Array.from({ length: 200 }, () => fill.publish(payload)));
+  const redis = new Redis(REDIS_URL);
+  const key = `${keyPrefix}{bench-memory}:stream`;
+  const [length, bytes] = [await redis.xlen(key), await redis.memory('USAGE', key, 'SAMPLES', 0)];
+  console.log(
+    `redis-streams retained ${length} entries of 200 B: ${(bytes / 1024 / 1024).toFixed(2)} MiB (${Math.round(bytes / length)} B/entry)`,
+  );
+  await fill.close();
+  const keys = await redis.keys(`${keyPrefix}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+}
