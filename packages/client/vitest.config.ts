@@ -1,10 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { packageTests } from '../../tooling/config/vitest.base.ts';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['dist/**', 'node_modules/**'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-  },
-});
+// Launching Chromium takes longer than a broker connection on a busy 2-core machine.
+export default packageTests({ hookTimeout: 30_000 });
