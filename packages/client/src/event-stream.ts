@@ -217,14 +217,17 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
   }
 
   #onEvent(event: ParsedEvent): void {
-    if (event.id !== undefined && event.id !== '' && !this.#recent.add(event.id)) return;
     if (event.type === RESET_EVENT) {
+      // Never de-duplicated: a reset carries the server's head as its id, which may be the id
+      // of a message this client already has, and it must still reach the app.
+      if (event.id) this.#recent.add(event.id);
       const info = parseReset(event.data);
       const message = toMessage(event, info);
       this.#emit('reset', info, message);
       this.#pushToQueues(message as StreamMessageOf<Events>);
       return;
     }
+    if (event.id && !this.#recent.add(event.id)) return;
     let data: unknown;
     try {
       data = this.#settings.parse(event.data, event.type);
