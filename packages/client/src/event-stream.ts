@@ -1,14 +1,16 @@
 import { backoffDelay } from './backoff.js';
 import { SseClientError } from './errors.js';
+import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
+import { createHandlerRegistry } from './handler-registry.js';
 import type { ConnectionFailure } from './http-failure.js';
 import type { MessageQueue } from './message-queue.js';
 import { createMessageQueue } from './message-queue.js';
+import { parseReset, storageError, toMessage } from './messages.js';
 import type {
   EventHandler,
   EventMap,
   EventStreamOptions,
   LifecycleHandlers,
-  ResetInfo,
   StreamMessage,
   StreamMessageOf,
   StreamState,
@@ -17,7 +19,6 @@ import type {
 import type { ParsedEvent } from './parser/event-stream-parser.js';
 import type { RecentIds } from './recent-ids.js';
 import { createRecentIds } from './recent-ids.js';
-import { reportUncaught } from './report-uncaught.js';
 import { resolveTransport } from './resolve-transport.js';
 import type { Settings } from './settings.js';
 import { resolveSettings } from './settings.js';
@@ -25,9 +26,6 @@ import type { Transport, TransportConnection } from './transports/transport.js';
 
 /** The server's event that says it cannot prove continuity. */
 const RESET_EVENT = 'sse-reset';
-const LIFECYCLE = new Set<string>(['state', 'error', 'reset', 'reconnecting']);
-
-type AnyHandler = (...args: never[]) => void;
 
 /**
  * A typed Server-Sent Events stream; create one with {@link createEventStream}.
@@ -67,8 +65,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
   readonly #url: string;
   readonly #settings: Settings;
   readonly #open: Transport;
-  readonly #handlers = new Map<string, Set<AnyHandler>>();
-  readonly #typeWatchers = new Set<(type: string) => void>();
+  readonly #handlers: HandlerRegistry = createHandlerRegistry();
   readonly #queues = new Set<MessageQueue<StreamMessageOf<Events>>>();
   readonly #recent: RecentIds;
   #connection: TransportConnection | undefined;
@@ -82,11 +79,8 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
     this.#settings = resolveSettings(this.#url, options);
     this.#recent = createRecentIds(this.#settings.dedupeWindow);
     const { kind, transport } = resolveTransport(options, {
-      eventTypes: () => [...this.#settings.events, ...this.#serverTypes()],
-      onNewEventType: (watcher) => {
-        this.#typeWatchers.add(watcher);
-        return () => this.#typeWatchers.delete(watcher);
-      },
+      eventTypes: () => [...this.#settings.events, RESET_EVENT, ...this.#handlers.serverTypes()],
+      onNewEventType: (watcher) => this.#handlers.watchTypes(watcher),
     });
     this.transport = kind;
     this.#open = transport;
@@ -114,18 +108,12 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
   }
 
   on(type: string, handler: AnyHandler): () => void {
-    let set = this.#handlers.get(type);
-    if (set === undefined) {
-      set = new Set();
-      this.#handlers.set(type, set);
-      if (!LIFECYCLE.has(type)) for (const watcher of this.#typeWatchers) watcher(type);
-    }
-    set.add(handler);
+    this.#handlers.on(type, handler);
     return () => this.off(type, handler);
   }
 
   off(type: string, handler: AnyHandler): void {
-    this.#handlers.get(type)?.delete(handler);
+    this.#handlers.off(type, handler);
   }
 
   close(): void {
@@ -141,11 +129,6 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
     if (this.#state === 'closed') queue.end(this.#error);
     else this.#queues.add(queue);
     return queue;
-  }
-
-  *#serverTypes(): Iterable<string> {
-    yield RESET_EVENT;
-    for (const type of this.#handlers.keys()) if (!LIFECYCLE.has(type)) yield type;
   }
 
   #connect(): void {
@@ -299,69 +282,11 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
     for (const queue of this.#queues) queue.end(error);
     this.#queues.clear();
     this.#handlers.clear();
-    this.#typeWatchers.clear();
   }
 
   #emit(type: string, ...args: unknown[]): void {
-    const set = this.#handlers.get(type);
-    if (set === undefined || set.size === 0) return;
-    for (const handler of [...set]) {
-      try {
-        (handler as (...a: unknown[]) => void)(...args);
-      } catch (cause) {
-        this.#handlerThrew(type, cause);
-      }
-    }
+    this.#handlers.emit(type, ...args);
   }
-
-  #handlerThrew(type: string, cause: unknown): void {
-    const errorHandlers = this.#handlers.get('error');
-    if (type === 'error' || errorHandlers === undefined || errorHandlers.size === 0) {
-      reportUncaught(cause);
-      return;
-    }
-    this.#emit(
-      'error',
-      new SseClientError(
-        'SSE_HANDLER_THREW',
-        `A "${type}" handler threw: ${cause instanceof Error ? cause.message : String(cause)}. ` +
-          'The stream goes on; catch errors inside your handler.',
-        { cause },
-      ),
-    );
-  }
-}
-
-function toMessage<T>(event: ParsedEvent, data: T): StreamMessage<T> {
-  return {
-    type: event.type,
-    data,
-    rawData: event.data,
-    id: event.id,
-    lastEventId: event.lastEventId,
-  };
-}
-
-function parseReset(raw: string): ResetInfo {
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (typeof value === 'object' && value !== null) {
-      const reason = (value as { reason?: unknown }).reason;
-      if (typeof reason === 'string') return { reason };
-    }
-  } catch {
-    // Not JSON: the raw text is the best reason we have.
-  }
-  return { reason: raw };
-}
-
-function storageError(action: 'read' | 'save', cause: unknown): SseClientError {
-  return new SseClientError(
-    'SSE_STORAGE_FAILED',
-    `Could not ${action} the last event id in storage: ${cause instanceof Error ? cause.message : String(cause)}. ` +
-      'Resuming works within this page only.',
-    { cause },
-  );
 }
 
 /**
