@@ -11,7 +11,6 @@ import type {
   EventMap,
   EventStreamOptions,
   LifecycleHandlers,
-  StreamMessage,
   StreamMessageOf,
   StreamState,
   TransportKind,
