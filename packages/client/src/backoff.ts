@@ -27,8 +27,12 @@ export function backoffDelay(input: BackoffInput): number {
   // The server's `retry:` is a base the client never cuts, even when above `maxMs`.
   const ceiling = Math.min(Math.max(input.maxMs, input.baseMs), input.baseMs * 2 ** exponent);
   const jittered = Math.floor(input.random() * ceiling);
-  return Math.max(jittered, input.retryAfterMs ?? 0);
+  // Timers fire at once past 2^31 - 1 ms, so an absurd `retry:` must not become a hot loop.
+  return Math.min(Math.max(jittered, input.retryAfterMs ?? 0), MAX_TIMER_MS);
 }
+
+/** The longest delay `setTimeout` honours (about 24.8 days). */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Parses a `Retry-After` header: delay-seconds or an HTTP date.
@@ -41,6 +45,8 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^[0-9]+$/.test(trimmed)) return Number.parseInt(trimmed, 10) * 1000;
+  // An HTTP date always names a day or month; without letters, Date.parse would accept "-5".
+  if (!/[A-Za-z]/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

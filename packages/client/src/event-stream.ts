@@ -168,6 +168,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
     this.#connection = undefined;
     const { error } = failure;
     this.#emit('error', error);
+    if (this.#isClosed()) return; // an error handler closed the stream
     if (error.fatal) {
       this.#finish(error);
       return;
