@@ -3,5 +3,5 @@
  * @module
  */
 export { createNatsBus } from './nats-bus.js';
-export { comparePositions, epochOf, parsePosition } from './position.js';
 export type { NatsBusOptions } from './options.js';
+export { comparePositions, epochOf, parsePosition } from './position.js';

@@ -5,8 +5,8 @@ import {
   type JetStreamManager,
   jetstream,
   jetstreamManager,
-  type StreamInfo,
   StorageType,
+  type StreamInfo,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { type Bus, type BusEntry, type BusListener, type HistoryResult, SseError } from '@sse/core';
@@ -23,9 +23,13 @@ interface Started {
 }
 
 const unavailable = (what: string, error: unknown): SseError =>
-  new SseError('SSE_BUS_UNAVAILABLE', `NATS failed ${what}: ${(error as Error)?.message ?? String(error)}`, {
-    cause: error,
-  });
+  new SseError(
+    'SSE_BUS_UNAVAILABLE',
+    `NATS failed ${what}: ${(error as Error)?.message ?? String(error)}`,
+    {
+      cause: error,
+    },
+  );
 
 /**
  * Creates a NATS JetStream bus for one channel: a stream per channel (created, or checked
@@ -45,7 +49,8 @@ const unavailable = (what: string, error: unknown): SseError =>
 export function createNatsBus(options: NatsBusOptions): Bus {
   checkOptions(options);
   const stream = `${options.streamPrefix ?? 'SSE_'}${options.channel}`;
-  const subject = `${options.subjectPrefix ?? 'sse'}.${options.channel}`;
+  // The subject is derived from the stream name, so two streams can never claim one subject.
+  const subject = `${options.subjectPrefix ?? 'sse'}.${stream}`;
   const timeout = options.publishTimeoutMs ?? 5_000;
   let started: Started | undefined;
   let starting = false;
@@ -53,8 +58,16 @@ export function createNatsBus(options: NatsBusOptions): Bus {
   let epoch = '';
 
   const current = (): Started => {
-    if (closed) throw new SseError('SSE_BUS_CLOSED', `The NATS bus for channel "${options.channel}" was closed.`);
-    if (!started) throw new SseError('SSE_BUS_UNAVAILABLE', 'The NATS bus was not started: call start() (the hub does) first.');
+    if (closed)
+      throw new SseError(
+        'SSE_BUS_CLOSED',
+        `The NATS bus for channel "${options.channel}" was closed.`,
+      );
+    if (!started)
+      throw new SseError(
+        'SSE_BUS_UNAVAILABLE',
+        'The NATS bus was not started: call start() (the hub does) first.',
+      );
     return started;
   };
 
@@ -93,7 +106,9 @@ export function createNatsBus(options: NatsBusOptions): Bus {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: startSeq,
     });
-    const messages = await consumer.consume();
+    // A deep pull window: the consumer asks for more long before it runs dry, so a burst
+    // never waits for a pull round trip.
+    const messages = await consumer.consume({ max_messages: 1000 });
     state.messages = messages;
     void (async () => {
       for await (const message of messages) {
@@ -155,7 +170,8 @@ export function createNatsBus(options: NatsBusOptions): Bus {
     kind: 'nats-jetstream',
     retainsHistory: true,
     async start(listener) {
-      if (closed) throw new SseError('SSE_BUS_CLOSED', 'This NATS bus was closed; create a new one.');
+      if (closed)
+        throw new SseError('SSE_BUS_CLOSED', 'This NATS bus was closed; create a new one.');
       if (starting) throw new SseError('SSE_INVALID_OPTION', 'Bus.start() was already called.');
       starting = true;
       const given = typeof options.nats === 'object' ? options.nats : undefined;
@@ -177,7 +193,14 @@ export function createNatsBus(options: NatsBusOptions): Bus {
         const jsm = await jetstreamManager(nc, { timeout });
         const info = await ensureStream(jsm);
         epoch = epochOf(info.created);
-        started = { nc, js: jetstream(nc, { timeout }), jsm, listener, ownConnection: !given, messages: undefined };
+        started = {
+          nc,
+          js: jetstream(nc, { timeout }),
+          jsm,
+          listener,
+          ownConnection: !given,
+          messages: undefined,
+        };
         watchStatus(started);
         // Start right after the last sequence that exists now: nothing appended after
         // start() resolves can be missed.
@@ -196,7 +219,8 @@ export function createNatsBus(options: NatsBusOptions): Bus {
         const ack = await state.js.publish(subject, payload, { timeout });
         return `${epoch}:${ack.seq}`;
       } catch (error) {
-        if (closed) throw new SseError('SSE_BUS_CLOSED', 'Cannot publish: the NATS bus was closed.');
+        if (closed)
+          throw new SseError('SSE_BUS_CLOSED', 'Cannot publish: the NATS bus was closed.');
         throw unavailable('a publish', error);
       }
     },

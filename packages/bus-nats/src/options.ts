@@ -1,5 +1,5 @@
-import { SseError } from '@sse/core';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { SseError } from '@sse/core';
 
 /** Options for {@link createNatsBus}. */
 export interface NatsBusOptions {
@@ -12,7 +12,7 @@ export interface NatsBusOptions {
   readonly nats?: string | NatsConnection;
   /** Stream name prefix; the stream is `<prefix><channel>`. @default 'SSE_' */
   readonly streamPrefix?: string;
-  /** Subject prefix; entries are published on `<prefix>.<channel>`. @default 'sse' */
+  /** Subject prefix; entries are published on `<prefix>.<stream name>`. @default 'sse' */
   readonly subjectPrefix?: string;
   /** Retention: most messages kept. @default 100000 */
   readonly maxMessages?: number;
@@ -42,7 +42,10 @@ export function checkOptions(options: NatsBusOptions): void {
   for (const name of positive) {
     const value = options[name];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      throw new SseError('SSE_INVALID_OPTION', `createNatsBus: ${name} must be a positive number, got ${value}.`);
+      throw new SseError(
+        'SSE_INVALID_OPTION',
+        `createNatsBus: ${name} must be a positive number, got ${value}.`,
+      );
     }
   }
 }

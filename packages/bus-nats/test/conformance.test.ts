@@ -19,7 +19,8 @@ afterAll(async () => {
   await privateNats?.dispose();
   const nc = await connect({ servers: SHARED });
   const jsm = await jetstreamManager(nc);
-  for await (const name of jsm.streams.names()) if (name.startsWith(streamPrefix)) await jsm.streams.delete(name);
+  for await (const name of jsm.streams.names())
+    if (name.startsWith(streamPrefix)) await jsm.streams.delete(name);
   await nc.close();
 });
 
@@ -29,7 +30,8 @@ runBusConformance({
   createBus: (channel) => createNatsBus({ channel, nats: SHARED, streamPrefix, storage: 'memory' }),
   capabilities: { retainsHistory: true },
   faults: {
-    createBus: (channel) => createNatsBus({ channel, nats: privateNats.url, streamPrefix, publishTimeoutMs: 2000 }),
+    createBus: (channel) =>
+      createNatsBus({ channel, nats: privateNats.url, streamPrefix, publishTimeoutMs: 2000 }),
     stop: () => privateNats.stop(),
     start: () => privateNats.start(),
     // File storage: JetStream keeps what it acknowledged across a restart.

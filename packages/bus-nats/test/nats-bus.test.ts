@@ -17,12 +17,19 @@ afterEach(async () => {
 afterAll(async () => {
   const nc = await connect({ servers: SHARED });
   const jsm = await jetstreamManager(nc);
-  for await (const name of jsm.streams.names()) if (name.startsWith(streamPrefix)) await jsm.streams.delete(name);
+  for await (const name of jsm.streams.names())
+    if (name.startsWith(streamPrefix)) await jsm.streams.delete(name);
   await nc.close();
 });
 
 async function member(options: Partial<NatsBusOptions> = {}) {
-  const bus = createNatsBus({ channel: `ch${++n}`, nats: SHARED, streamPrefix, storage: 'memory', ...options });
+  const bus = createNatsBus({
+    channel: `ch${++n}`,
+    nats: SHARED,
+    streamPrefix,
+    storage: 'memory',
+    ...options,
+  });
   open.push(bus);
   const entries: BusEntry[] = [];
   await bus.start({ entry: (e) => entries.push(e) });
@@ -50,7 +57,10 @@ describe('NATS JetStream bus', () => {
     for (let i = 0; i < 12; i++) positions.push(await m.bus.publish(`x${i}`));
     const [epoch] = positions[0]!.split(':');
     expect(await m.bus.readAfter!(positions[0]!, 10)).toEqual({ ok: false, reason: 'trimmed' });
-    expect(await m.bus.readAfter!(`${epoch}:999999`, 10)).toEqual({ ok: false, reason: 'unknown-position' });
+    expect(await m.bus.readAfter!(`${epoch}:999999`, 10)).toEqual({
+      ok: false,
+      reason: 'unknown-position',
+    });
     expect(await m.bus.readAfter!('garbage', 10)).toEqual({ ok: false, reason: 'malformed' });
     expect(await m.bus.readAfter!(positions[9]!, 10)).toEqual({
       ok: true,

@@ -47,7 +47,11 @@ export class PrivateNats {
   }
 
   async start(): Promise<void> {
-    this.child = spawn(NATS_SERVER, ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.dir], { stdio: 'ignore' });
+    this.child = spawn(
+      NATS_SERVER,
+      ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.dir],
+      { stdio: 'ignore' },
+    );
     await waitFor(() => accepts(this.port), 10_000, `nats-server on ${this.port}`, 50);
   }
 

@@ -1,10 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { SseReader } from '@sse/core/testing';
-import { afterAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { SseReader } from '@sse/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const SHARED_URL = process.env.NATS_URL ?? '127.0.0.1:4222';
 const streamPrefix = `SSETEST_${randomBytes(3).toString('hex')}_`;
@@ -16,7 +16,8 @@ afterAll(async () => {
   for (const child of children) child.disconnect();
   const nc = await connect({ servers: SHARED_URL });
   const jsm = await jetstreamManager(nc);
-  for await (const name of jsm.streams.names()) if (name.startsWith(streamPrefix)) await jsm.streams.delete(name);
+  for await (const name of jsm.streams.names())
+    if (name.startsWith(streamPrefix)) await jsm.streams.delete(name);
   await nc.close();
 });
 

@@ -14,13 +14,31 @@ import { Redis } from 'ioredis';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NATS_URL = process.env.NATS_URL ?? '127.0.0.1:4222';
 
+/** Deletes the streams this run created on the shared NATS server. */
+async function deleteNatsStreams() {
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const nc = await connect({ servers: NATS_URL });
+  const jsm = await jetstreamManager(nc);
+  for await (const name of jsm.streams.names())
+    if (name.startsWith(natsPrefix)) await jsm.streams.delete(name);
+  await nc.close();
+}
+
 /** A bus of `kind` on `channel`; every run uses fresh keys / streams. */
 function busFor(kind, channel) {
-  if (kind === 'nats') return createNatsBus({ channel, nats: NATS_URL, streamPrefix: `BENCH_${keyPrefix.slice(10, 16)}_`, storage: 'memory' });
-  return createRedisBus({ mode: kind === 'redis-pubsub' ? 'pubsub' : 'streams', channel, redis: REDIS_URL, keyPrefix });
+  if (kind === 'nats')
+    return createNatsBus({ channel, nats: NATS_URL, streamPrefix: natsPrefix, storage: 'memory' });
+  return createRedisBus({
+    mode: kind === 'redis-pubsub' ? 'pubsub' : 'streams',
+    channel,
+    redis: REDIS_URL,
+    keyPrefix,
+  });
 }
 const keyPrefix =
   process.argv[2] === 'receiver' ? process.argv[5] : `sse-bench-${randomBytes(3).toString('hex')}:`;
+const natsPrefix = `BENCH_${keyPrefix.replace(/[^a-z0-9]/g, '').slice(-6)}_`;
 const now = () => performance.timeOrigin + performance.now();
 
 if (process.argv[2] === 'receiver') {
@@ -64,16 +82,18 @@ if (process.argv[2] === 'receiver') {
       if (message) child.send(message);
     });
   const padding = 'x'.repeat(100);
-  for (const mode of ['pubsub', 'streams']) {
-    const channel = `bench-${mode}`;
+  const kinds =
+    process.argv.length > 2 ? process.argv.slice(2) : ['redis-pubsub', 'redis-streams', 'nats'];
+  for (const kind of kinds) {
+    const channel = `bench-${kind}`;
     const receiver = fork(new URL(import.meta.url).pathname, [
       'receiver',
-      mode,
+      kind,
       channel,
       keyPrefix,
     ]);
     await ask(receiver, undefined, 'ready');
-    const bus = createRedisBus({ mode, channel, redis: REDIS_URL, keyPrefix });
+    const bus = busFor(kind, channel);
     await bus.start({ entry: () => {} });
 
     // 1) latency at 1,000 msg/s, paced by the clock (bounded: 5 s).
@@ -118,6 +138,7 @@ if (process.argv[2] === 'receiver') {
     );
     receiver.send('stop');
     await bus.close();
+    if (kind === 'nats') await deleteNatsStreams();
   }
 
   // 3) memory of the retained stream at the default retention (10,000 × 200 B).
