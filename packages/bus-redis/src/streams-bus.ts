@@ -1,0 +1,201 @@
+import type { Bus, BusEntry, BusListener, HistoryResult } from '@sse/core';
+import { SseError, toError } from '@sse/core';
+import { type BusConnections, openConnections, type StatusWatch, waitReady, watchStatus } from './connection.js';
+import { closedError, unavailable, withTimeout } from './errors.js';
+import { channelKeys } from './keys.js';
+import { checkRetention, positiveInteger, REDIS_BUS_DEFAULTS, type RedisStreamsBusOptions } from './options.js';
+import { compareStreamIds, decodeStreamPosition, encodePosition, newEpoch } from './position.js';
+import { type ResolvedCommon, resolveCommon } from './resolve.js';
+import { runScript, STREAMS_PUBLISH } from './scripts.js';
+import { entriesAfterAreGone, parseStreamEntries, parseStreamInfo, type RawStreamEntry } from './stream-reply.js';
+
+const isNoSuchKey = (error: unknown): boolean => error instanceof Error && /no such key/i.test(error.message);
+
+/**
+ * Redis Streams bus: durable and replayable. `XADD` under a retention bound; every member
+ * tails the stream with a blocking `XREAD` on its own connection, from the last id it
+ * delivered, so a dropped connection resumes with no loss and no duplicate. Positions are
+ * `<epoch>:<stream id>`; `readAfter` reads history with an exclusive `XRANGE`.
+ */
+export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
+  const common: ResolvedCommon = resolveCommon(options);
+  const retention = checkRetention(options.retention);
+  const readBatch = positiveInteger('readBatch', options.readBatch, REDIS_BUS_DEFAULTS.readBatch);
+  const blockMs = positiveInteger('blockMs', options.blockMs, REDIS_BUS_DEFAULTS.blockMs);
+  const keys = channelKeys(common.keyPrefix, common.channel);
+  const trim = 'maxLen' in retention ? ['MAXLEN', String(retention.maxLen)] : ['MINID', String(retention.maxAgeMs)];
+  let connections: BusConnections | undefined;
+  let watch: StatusWatch | undefined;
+  let listener: BusListener | undefined;
+  let closed = false;
+  let lastId = '0-0';
+  let lastEpoch: string | undefined;
+  let reading: Promise<void> | undefined;
+
+  function deliver(raw: readonly RawStreamEntry[]): void {
+    for (const entry of raw) {
+      if (closed) return;
+      // Advance first: a malformed entry is skipped (and reported), never re-read forever.
+      lastId = entry.id;
+      if (entry.payload === undefined || entry.epoch === undefined) {
+        listener?.gap?.(`stream entry ${entry.id} has no "e"/"p" fields and was skipped; is another program writing to ${keys.stream}?`);
+        continue;
+      }
+      if (lastEpoch !== undefined && entry.epoch !== lastEpoch) {
+        listener?.gap?.(`epoch changed from ${lastEpoch} to ${entry.epoch}: Redis lost its data (flush or restart)`);
+      }
+      lastEpoch = entry.epoch;
+      listener?.entry({ position: encodePosition(entry.epoch, entry.id), payload: entry.payload });
+    }
+  }
+
+  // After a reconnect: if retention trimmed entries we had not read yet, say so.
+  async function checkTrimmedWhileAway(conn: BusConnections): Promise<void> {
+    try {
+      const info = parseStreamInfo(await conn.side.xinfo('STREAM', keys.stream));
+      if (lastId !== '0-0' && entriesAfterAreGone(info, lastId)) {
+        listener?.gap?.(`entries after ${lastId} were trimmed while this member was disconnected`);
+      }
+    } catch (error) {
+      if (!isNoSuchKey(error)) throw error;
+    }
+  }
+
+  async function readLoop(conn: BusConnections): Promise<void> {
+    let failures = 0;
+    while (!closed) {
+      try {
+        if (failures > 0) await checkTrimmedWhileAway(conn);
+        const reply = await conn.side.xread('COUNT', readBatch, 'BLOCK', blockMs, 'STREAMS', keys.stream, lastId);
+        if (failures > 0 || !watch?.ready) {
+          failures = 0;
+          watch?.setSideLive(true);
+        }
+        if (!reply || closed) continue;
+        for (const stream of reply as unknown[]) {
+          if (Array.isArray(stream) && stream[0] === keys.stream) deliver(parseStreamEntries(stream[1]));
+        }
+      } catch (error) {
+        if (closed) return;
+        failures++;
+        watch?.setSideLive(false);
+        listener?.status?.('reconnecting', toError(error));
+        // Queued commands wait for the reconnect; this pause only bounds a loop on hard errors.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * failures, 1000)));
+      }
+    }
+  }
+
+  return {
+    kind: 'redis-streams',
+    retainsHistory: true,
+    async start(target: BusListener): Promise<void> {
+      if (closed) throw closedError('start');
+      if (listener) throw new SseError('SSE_INVALID_OPTION', 'Bus.start() was already called on this Redis bus.');
+      listener = target;
+      const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
+      connections = conn;
+      watch = watchStatus(conn, (state, error) => listener?.status?.(state, error), () => undefined);
+      try {
+        await Promise.all([
+          waitReady(conn.command, common.connectTimeoutMs, 'command connection'),
+          waitReady(conn.side, common.connectTimeoutMs, 'reader connection'),
+        ]);
+        // Capture "$" now: the first XREAD (issued later) starts exactly here, so nothing
+        // published after start() resolves can fall between the two.
+        const info = await withTimeout(
+          conn.command.xinfo('STREAM', keys.stream).then(parseStreamInfo, (error: unknown) => {
+            if (isNoSuchKey(error)) return undefined;
+            throw error;
+          }),
+          common.connectTimeoutMs,
+          () => new Error('XINFO STREAM timed out'),
+        );
+        lastId = info?.lastGeneratedId ?? '0-0';
+      } catch (error) {
+        await this.close();
+        throw error instanceof SseError ? error : unavailable(`read stream "${keys.stream}"`, error);
+      }
+      watch.setSideLive(true);
+      listener.status?.('ready');
+      reading = readLoop(conn);
+    },
+    async publish(payload: string): Promise<string> {
+      if (closed) throw closedError('publish');
+      if (typeof payload !== 'string') {
+        throw new SseError('SSE_INVALID_FIELD', `Bus payload must be a string, got ${typeof payload}.`);
+      }
+      const conn = connections;
+      if (!conn) throw new SseError('SSE_INVALID_OPTION', 'Call start() before publish().');
+      let result: unknown;
+      try {
+        result = await withTimeout(
+          runScript(conn.command, STREAMS_PUBLISH, [keys.epoch, keys.stream], [newEpoch(), payload, ...trim]),
+          common.publishTimeoutMs,
+          () => new Error(`timed out after ${common.publishTimeoutMs} ms (publishTimeoutMs)`),
+        );
+      } catch (error) {
+        if (closed) throw closedError('publish');
+        throw unavailable(`publish to channel "${common.channel}"`, error);
+      }
+      const [epoch, id] = Array.isArray(result) ? result.map(String) : [];
+      const position = epoch !== undefined && id !== undefined ? encodePosition(epoch, id) : '';
+      if (!decodeStreamPosition(position)) {
+        throw new SseError('SSE_BUS_PROTOCOL', `The publish script returned ${JSON.stringify(result)}, expected [epoch, id].`);
+      }
+      return position;
+    },
+    async readAfter(position: string, limit: number): Promise<HistoryResult> {
+      if (closed) throw closedError('read history');
+      const conn = connections;
+      if (!conn) throw new SseError('SSE_INVALID_OPTION', 'Call start() before readAfter().');
+      const decoded = typeof position === 'string' ? decodeStreamPosition(position) : undefined;
+      if (!decoded) return { ok: false, reason: 'malformed' };
+      const count = positiveInteger('limit', limit, 1);
+      let replies: [Error | null, unknown][] | null;
+      try {
+        // One transaction: the epoch, the stream's bounds and the entries are one snapshot.
+        replies = await withTimeout(
+          conn.command
+            .multi()
+            .get(keys.epoch)
+            .xinfo('STREAM', keys.stream)
+            .xrange(keys.stream, `(${decoded.id}`, '+', 'COUNT', count)
+            .exec(),
+          common.publishTimeoutMs,
+          () => new Error(`timed out after ${common.publishTimeoutMs} ms`),
+        );
+      } catch (error) {
+        throw unavailable(`read history of channel "${common.channel}"`, error);
+      }
+      if (!replies || replies.length !== 3) throw unavailable('read history', new Error('the transaction was aborted'));
+      const [[, epoch], [infoError, infoReply], [rangeError, rangeReply]] = replies as [
+        [Error | null, unknown],
+        [Error | null, unknown],
+        [Error | null, unknown],
+      ];
+      if (epoch !== decoded.epoch) return { ok: false, reason: 'epoch-mismatch' };
+      if (infoError) {
+        if (isNoSuchKey(infoError)) return { ok: false, reason: 'unknown-position' };
+        throw unavailable('read stream info', infoError);
+      }
+      if (rangeError) throw unavailable('read history', rangeError);
+      const info = parseStreamInfo(infoReply);
+      if (compareStreamIds(decoded.id, info.lastGeneratedId) > 0) return { ok: false, reason: 'unknown-position' };
+      if (entriesAfterAreGone(info, decoded.id)) return { ok: false, reason: 'trimmed' };
+      const entries: BusEntry[] = [];
+      for (const raw of parseStreamEntries(rangeReply)) {
+        if (raw.payload === undefined) continue; // foreign entry, reported by the live reader
+        entries.push({ position: encodePosition(raw.epoch ?? decoded.epoch, raw.id), payload: raw.payload });
+      }
+      return { ok: true, entries };
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      watch?.stop();
+      await connections?.close();
+      await reading;
+    },
+  };
+}
