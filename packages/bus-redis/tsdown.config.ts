@@ -1,13 +1,4 @@
-import { defineConfig } from 'tsdown';
+import { packageBuild } from '../../tooling/config/tsdown.base.ts';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  platform: 'node',
-  target: 'node20',
-  sourcemap: false,
-  clean: true,
-  // The driver is the user's: never bundle it.
-  external: ['ioredis', '@sse/core'],
-});
+// ioredis is the user's (peer) and @sse/core a dependency: tsdown leaves both external.
+export default packageBuild({ index: 'src/index.ts' });

@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsdown';
+import { packageBuild } from '../../tooling/config/tsdown.base.ts';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  platform: 'node',
-  target: 'node20',
-  sourcemap: false,
-  clean: true,
-});
+export default packageBuild({ index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' });

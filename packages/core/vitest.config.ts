@@ -1,10 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTests } from '../../tooling/config/vitest.base.ts';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['dist/**', 'node_modules/**'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
-  },
-});
+export default packageTests();

@@ -36,7 +36,9 @@ const SIDE_OVERRIDES: RedisOptions = {
 };
 
 function isClient(input: RedisConnectionInput | undefined): input is AnyRedis {
-  return typeof input === 'object' && input !== null && typeof (input as Redis).duplicate === 'function';
+  return (
+    typeof input === 'object' && input !== null && typeof (input as Redis).duplicate === 'function'
+  );
 }
 
 function isCluster(client: AnyRedis): client is Cluster {
@@ -81,7 +83,9 @@ export function openConnections(
       side.disconnect();
       if (!owned) return;
       // QUIT lets in-flight publishes finish; if Redis is down it fails and we just drop the socket.
-      await withTimeout(command.quit(), 1000, () => new Error('QUIT timed out')).catch(() => undefined);
+      await withTimeout(command.quit(), 1000, () => new Error('QUIT timed out')).catch(
+        () => undefined,
+      );
       command.disconnect();
     },
   };
@@ -111,7 +115,11 @@ export function waitReady(client: AnyRedis, timeoutMs: number, what: string): Pr
     };
   });
   if (client.status === 'wait') client.connect().catch(() => undefined);
-  return withTimeout(ready, timeoutMs, () => lastError ?? new Error(`not ready after ${timeoutMs} ms`))
+  return withTimeout(
+    ready,
+    timeoutMs,
+    () => lastError ?? new Error(`not ready after ${timeoutMs} ms`),
+  )
     .catch((error: unknown) => {
       throw unavailable(`connect (${what})`, error);
     })
@@ -195,9 +203,11 @@ export function watchStatus(
         wake = resolve;
         waiters.add(wake);
       });
-      return withTimeout(ready, timeoutMs, () => lastError ?? new Error(`not ready within ${timeoutMs} ms`)).finally(
-        () => waiters.delete(wake),
-      );
+      return withTimeout(
+        ready,
+        timeoutMs,
+        () => lastError ?? new Error(`not ready within ${timeoutMs} ms`),
+      ).finally(() => waiters.delete(wake));
     },
     stop(): void {
       if (stopped) return;

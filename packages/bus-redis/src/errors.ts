@@ -17,14 +17,21 @@ export function unavailable(action: string, cause: unknown): SseError {
 
 /** The error for any call on a closed bus. */
 export function closedError(action: string): SseError {
-  return new SseError('SSE_BUS_CLOSED', `Cannot ${action}: this Redis bus was closed. Create a new bus.`);
+  return new SseError(
+    'SSE_BUS_CLOSED',
+    `Cannot ${action}: this Redis bus was closed. Create a new bus.`,
+  );
 }
 
 /**
  * Rejects with `onTimeout()` if `promise` has not settled within `ms`. The timer never keeps
  * the process alive, and is cleared as soon as the promise settles.
  */
-export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  onTimeout: () => Error,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(onTimeout()), ms);

@@ -3,8 +3,6 @@
  * (durable, replayable) mode.
  * @module
  */
-export { REDIS_BUS_DEFAULTS } from './options.js';
-export { createRedisBus } from './redis-bus.js';
 
 export type {
   RedisBusCommonOptions,
@@ -14,3 +12,5 @@ export type {
   RedisStreamsBusOptions,
   StreamRetention,
 } from './options.js';
+export { REDIS_BUS_DEFAULTS } from './options.js';
+export { createRedisBus } from './redis-bus.js';

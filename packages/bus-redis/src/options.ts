@@ -48,8 +48,8 @@ export interface RedisPubSubBusOptions extends RedisBusCommonOptions {
 
 /** Options for the streams mode. */
 export interface RedisStreamsBusOptions extends RedisBusCommonOptions {
-  /** Durable: Redis Streams, readable from any retained position. */
-  readonly mode: 'streams';
+  /** Durable: Redis Streams, readable from any retained position. @default 'streams' */
+  readonly mode?: 'streams';
   /** Retention bound applied on every `XADD`. @default { maxLen: 10000 } */
   readonly retention?: StreamRetention;
   /** Most entries one blocking `XREAD` returns. @default 500 */
@@ -91,7 +91,10 @@ function invalid(message: string, details: Record<string, unknown>): SseError {
 export function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   const resolved = value ?? fallback;
   if (!Number.isSafeInteger(resolved) || resolved <= 0) {
-    throw invalid(`Option "${name}" must be a positive integer, got ${String(value)}.`, { name, value });
+    throw invalid(`Option "${name}" must be a positive integer, got ${String(value)}.`, {
+      name,
+      value,
+    });
   }
   return resolved;
 }
@@ -119,6 +122,7 @@ export function checkChannel(channel: unknown): string {
 export function checkRetention(retention: StreamRetention | undefined): StreamRetention {
   const value = retention ?? REDIS_BUS_DEFAULTS.retention;
   if ('maxLen' in value) return { maxLen: positiveInteger('retention.maxLen', value.maxLen, 1) };
-  if ('maxAgeMs' in value) return { maxAgeMs: positiveInteger('retention.maxAgeMs', value.maxAgeMs, 1) };
+  if ('maxAgeMs' in value)
+    return { maxAgeMs: positiveInteger('retention.maxAgeMs', value.maxAgeMs, 1) };
   throw invalid('Option "retention" must be { maxLen } or { maxAgeMs }.', { retention });
 }

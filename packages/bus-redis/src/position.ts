@@ -42,3 +42,25 @@ export function compareStreamIds(a: string, b: string): number {
   const bySeq = BigInt(aSeq ?? '0') - BigInt(bSeq ?? '0');
   return bySeq === 0n ? 0 : bySeq < 0n ? -1 : 1;
 }
+
+/**
+ * Orders two positions decoded by `decode`: negative, zero or positive; `undefined` when
+ * either is malformed or they belong to different epochs (no order exists across epochs).
+ */
+export function comparePositionsWith(
+  decode: (position: string) => DecodedPosition | undefined,
+  compareIds: (a: string, b: string) => number,
+  a: string,
+  b: string,
+): number | undefined {
+  const left = decode(a);
+  const right = decode(b);
+  if (!left || !right || left.epoch !== right.epoch) return undefined;
+  return compareIds(left.id, right.id);
+}
+
+/** Compares two pub/sub sequence numbers (decimal strings) numerically. */
+export function compareSequences(a: string, b: string): number {
+  const diff = BigInt(a) - BigInt(b);
+  return diff === 0n ? 0 : diff < 0n ? -1 : 1;
+}

@@ -1,11 +1,22 @@
 import type { Bus, BusListener } from '@sse/core';
 import { SseError, toError } from '@sse/core';
-import { type BusConnections, openConnections, type StatusWatch, waitReady, watchStatus } from './connection.js';
+import {
+  type BusConnections,
+  openConnections,
+  type StatusWatch,
+  waitReady,
+  watchStatus,
+} from './connection.js';
 import { closedError, unavailable, withTimeout } from './errors.js';
 import { channelKeys } from './keys.js';
-import { type ResolvedCommon, resolveCommon } from './resolve.js';
 import type { RedisPubSubBusOptions } from './options.js';
-import { decodePubSubPosition, newEpoch } from './position.js';
+import {
+  comparePositionsWith,
+  compareSequences,
+  decodePubSubPosition,
+  newEpoch,
+} from './position.js';
+import { type ResolvedCommon, resolveCommon } from './resolve.js';
 import { PUBSUB_PUBLISH, runScript } from './scripts.js';
 
 /**
@@ -52,7 +63,9 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
     const sequence = Number(decoded.id);
     if (!tracker.rebase && tracker.epoch !== undefined) {
       if (decoded.epoch !== tracker.epoch) {
-        gap(`epoch changed from ${tracker.epoch} to ${decoded.epoch}: Redis lost its data (flush or restart)`);
+        gap(
+          `epoch changed from ${tracker.epoch} to ${decoded.epoch}: Redis lost its data (flush or restart)`,
+        );
       } else if (sequence <= tracker.sequence) {
         return; // already delivered: never hand out an entry twice
       } else if (sequence !== tracker.sequence + 1) {
@@ -86,7 +99,11 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
     retainsHistory: false,
     async start(target: BusListener): Promise<void> {
       if (closed) throw closedError('start');
-      if (listener) throw new SseError('SSE_INVALID_OPTION', 'Bus.start() was already called on this Redis bus.');
+      if (listener)
+        throw new SseError(
+          'SSE_INVALID_OPTION',
+          'Bus.start() was already called on this Redis bus.',
+        );
       listener = target;
       const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
       connections = conn;
@@ -104,10 +121,16 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
           waitReady(conn.command, common.connectTimeoutMs, 'command connection'),
           waitReady(conn.side, common.connectTimeoutMs, 'subscriber connection'),
         ]);
-        await withTimeout(conn.side.subscribe(keys.pubsub), common.connectTimeoutMs, () => new Error('SUBSCRIBE timed out'));
+        await withTimeout(
+          conn.side.subscribe(keys.pubsub),
+          common.connectTimeoutMs,
+          () => new Error('SUBSCRIBE timed out'),
+        );
       } catch (error) {
         await this.close();
-        throw error instanceof SseError ? error : unavailable(`subscribe to "${keys.pubsub}"`, error);
+        throw error instanceof SseError
+          ? error
+          : unavailable(`subscribe to "${keys.pubsub}"`, error);
       }
       started = true;
       watch.setSideLive(true);
@@ -116,33 +139,46 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
     async publish(payload: string): Promise<string> {
       if (closed) throw closedError('publish');
       if (typeof payload !== 'string') {
-        throw new SseError('SSE_INVALID_FIELD', `Bus payload must be a string, got ${typeof payload}.`);
+        throw new SseError(
+          'SSE_INVALID_FIELD',
+          `Bus payload must be a string, got ${typeof payload}.`,
+        );
       }
       const conn = connections;
-      if (!conn || !watch) throw new SseError('SSE_INVALID_OPTION', 'Call start() before publish().');
+      if (!conn || !watch)
+        throw new SseError('SSE_INVALID_OPTION', 'Call start() before publish().');
       const deadline = Date.now() + common.publishTimeoutMs;
       const attempt = async (): Promise<string> => {
         // Publishing while our own subscriber is down would lose the entry for this member.
         await watch?.whenReady(common.publishTimeoutMs);
-        const result = await runScript(conn.command, PUBSUB_PUBLISH, [keys.epoch, keys.sequence], [
-          newEpoch(),
-          payload,
-          keys.pubsub,
-        ]);
+        const result = await runScript(
+          conn.command,
+          PUBSUB_PUBLISH,
+          [keys.epoch, keys.sequence],
+          [newEpoch(), payload, keys.pubsub],
+        );
         if (typeof result !== 'string' || !decodePubSubPosition(result)) {
-          throw new SseError('SSE_BUS_PROTOCOL', `The publish script returned ${JSON.stringify(result)}, expected "<epoch>:<sequence>".`);
+          throw new SseError(
+            'SSE_BUS_PROTOCOL',
+            `The publish script returned ${JSON.stringify(result)}, expected "<epoch>:<sequence>".`,
+          );
         }
         return result;
       };
       try {
-        return await withTimeout(attempt(), Math.max(1, deadline - Date.now()), () =>
-          new Error(`timed out after ${common.publishTimeoutMs} ms (publishTimeoutMs)`),
+        return await withTimeout(
+          attempt(),
+          Math.max(1, deadline - Date.now()),
+          () => new Error(`timed out after ${common.publishTimeoutMs} ms (publishTimeoutMs)`),
         );
       } catch (error) {
         if (closed) throw closedError('publish');
         if (error instanceof SseError) throw error;
         throw unavailable(`publish to channel "${common.channel}"`, error);
       }
+    },
+    comparePositions(a: string, b: string): number | undefined {
+      return comparePositionsWith(decodePubSubPosition, compareSequences, a, b);
     },
     async close(): Promise<void> {
       if (closed) return;

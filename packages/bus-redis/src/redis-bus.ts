@@ -1,6 +1,6 @@
 import type { Bus } from '@sse/core';
 import { SseError } from '@sse/core';
-import type { RedisBusOptions } from './options.js';
+import type { RedisBusOptions, RedisStreamsBusOptions } from './options.js';
 import { createPubSubBus } from './pubsub-bus.js';
 import { createStreamsBus } from './streams-bus.js';
 
@@ -10,7 +10,7 @@ import { createStreamsBus } from './streams-bus.js';
  *
  * - `mode: 'pubsub'`: lowest latency, nothing retained (`retainsHistory: false`); missed
  *   messages during a disconnect are reported through `listener.gap()`.
- * - `mode: 'streams'`: durable; clients that reconnect to any instance replay from Redis.
+ * - `mode: 'streams'` (the default): durable; clients that reconnect to any instance replay from Redis.
  *
  * @param options - see {@link RedisBusOptions}.
  * @returns a {@link Bus} to pass to `createHub({ bus })`.
@@ -28,8 +28,13 @@ import { createStreamsBus } from './streams-bus.js';
 export function createRedisBus(options: RedisBusOptions): Bus {
   const mode = (options as { mode?: unknown }).mode;
   if (mode === 'pubsub') return createPubSubBus(options as RedisBusOptions & { mode: 'pubsub' });
-  if (mode === 'streams') return createStreamsBus(options as RedisBusOptions & { mode: 'streams' });
-  throw new SseError('SSE_INVALID_OPTION', `Option "mode" must be 'pubsub' or 'streams', got ${JSON.stringify(mode)}.`, {
-    details: { mode },
-  });
+  if (mode === 'streams' || mode === undefined)
+    return createStreamsBus(options as RedisStreamsBusOptions);
+  throw new SseError(
+    'SSE_INVALID_OPTION',
+    `Option "mode" must be 'pubsub' or 'streams', got ${JSON.stringify(mode)}.`,
+    {
+      details: { mode },
+    },
+  );
 }

@@ -39,7 +39,15 @@ export function resolveCommon(options: RedisBusCommonOptions): ResolvedCommon {
     redis: options.redis,
     clientOptions: options.clientOptions,
     defaultUrl: REDIS_BUS_DEFAULTS.url,
-    publishTimeoutMs: positiveInteger('publishTimeoutMs', options.publishTimeoutMs, REDIS_BUS_DEFAULTS.publishTimeoutMs),
-    connectTimeoutMs: positiveInteger('connectTimeoutMs', options.connectTimeoutMs, REDIS_BUS_DEFAULTS.connectTimeoutMs),
+    publishTimeoutMs: positiveInteger(
+      'publishTimeoutMs',
+      options.publishTimeoutMs,
+      REDIS_BUS_DEFAULTS.publishTimeoutMs,
+    ),
+    connectTimeoutMs: positiveInteger(
+      'connectTimeoutMs',
+      options.connectTimeoutMs,
+      REDIS_BUS_DEFAULTS.connectTimeoutMs,
+    ),
   };
 }

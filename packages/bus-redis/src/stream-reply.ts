@@ -22,10 +22,14 @@ function toRecord(reply: unknown): Record<string, unknown> {
     return record;
   }
   if (typeof reply === 'object' && reply !== null) return reply as Record<string, unknown>;
-  throw new SseError('SSE_BUS_PROTOCOL', `XINFO STREAM returned ${JSON.stringify(reply)}, expected a map.`);
+  throw new SseError(
+    'SSE_BUS_PROTOCOL',
+    `XINFO STREAM returned ${JSON.stringify(reply)}, expected a map.`,
+  );
 }
 
-const optionalNumber = (value: unknown): number | undefined => (value === undefined ? undefined : Number(value));
+const optionalNumber = (value: unknown): number | undefined =>
+  value === undefined ? undefined : Number(value);
 
 /** Parses an `XINFO STREAM` reply. */
 export function parseStreamInfo(reply: unknown): StreamInfo {
@@ -35,7 +39,8 @@ export function parseStreamInfo(reply: unknown): StreamInfo {
   return {
     length: Number(info.length ?? 0),
     lastGeneratedId: String(info['last-generated-id'] ?? '0-0'),
-    maxDeletedId: info['max-deleted-entry-id'] === undefined ? undefined : String(info['max-deleted-entry-id']),
+    maxDeletedId:
+      info['max-deleted-entry-id'] === undefined ? undefined : String(info['max-deleted-entry-id']),
     entriesAdded: optionalNumber(info['entries-added']),
     firstId,
   };
@@ -72,7 +77,10 @@ export function parseStreamEntries(raw: unknown): RawStreamEntry[] {
   }
   return raw.map((item: unknown) => {
     if (!Array.isArray(item) || !Array.isArray(item[1])) {
-      throw new SseError('SSE_BUS_PROTOCOL', `A stream entry had an unexpected shape: ${JSON.stringify(item).slice(0, 80)}.`);
+      throw new SseError(
+        'SSE_BUS_PROTOCOL',
+        `A stream entry had an unexpected shape: ${JSON.stringify(item).slice(0, 80)}.`,
+      );
     }
     const fields = item[1] as unknown[];
     let epoch: string | undefined;

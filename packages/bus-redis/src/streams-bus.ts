@@ -1,15 +1,38 @@
 import type { Bus, BusEntry, BusListener, HistoryResult } from '@sse/core';
 import { SseError, toError } from '@sse/core';
-import { type BusConnections, openConnections, type StatusWatch, waitReady, watchStatus } from './connection.js';
+import {
+  type BusConnections,
+  openConnections,
+  type StatusWatch,
+  waitReady,
+  watchStatus,
+} from './connection.js';
 import { closedError, unavailable, withTimeout } from './errors.js';
 import { channelKeys } from './keys.js';
-import { checkRetention, positiveInteger, REDIS_BUS_DEFAULTS, type RedisStreamsBusOptions } from './options.js';
-import { compareStreamIds, decodeStreamPosition, encodePosition, newEpoch } from './position.js';
+import {
+  checkRetention,
+  positiveInteger,
+  REDIS_BUS_DEFAULTS,
+  type RedisStreamsBusOptions,
+} from './options.js';
+import {
+  comparePositionsWith,
+  compareStreamIds,
+  decodeStreamPosition,
+  encodePosition,
+  newEpoch,
+} from './position.js';
 import { type ResolvedCommon, resolveCommon } from './resolve.js';
 import { runScript, STREAMS_PUBLISH } from './scripts.js';
-import { entriesAfterAreGone, parseStreamEntries, parseStreamInfo, type RawStreamEntry } from './stream-reply.js';
+import {
+  entriesAfterAreGone,
+  parseStreamEntries,
+  parseStreamInfo,
+  type RawStreamEntry,
+} from './stream-reply.js';
 
-const isNoSuchKey = (error: unknown): boolean => error instanceof Error && /no such key/i.test(error.message);
+const isNoSuchKey = (error: unknown): boolean =>
+  error instanceof Error && /no such key/i.test(error.message);
 
 /**
  * Redis Streams bus: durable and replayable. `XADD` under a retention bound; every member
@@ -23,7 +46,10 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
   const readBatch = positiveInteger('readBatch', options.readBatch, REDIS_BUS_DEFAULTS.readBatch);
   const blockMs = positiveInteger('blockMs', options.blockMs, REDIS_BUS_DEFAULTS.blockMs);
   const keys = channelKeys(common.keyPrefix, common.channel);
-  const trim = 'maxLen' in retention ? ['MAXLEN', String(retention.maxLen)] : ['MINID', String(retention.maxAgeMs)];
+  const trim =
+    'maxLen' in retention
+      ? ['MAXLEN', String(retention.maxLen)]
+      : ['MINID', String(retention.maxAgeMs)];
   let connections: BusConnections | undefined;
   let watch: StatusWatch | undefined;
   let listener: BusListener | undefined;
@@ -38,11 +64,15 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
       // Advance first: a malformed entry is skipped (and reported), never re-read forever.
       lastId = entry.id;
       if (entry.payload === undefined || entry.epoch === undefined) {
-        listener?.gap?.(`stream entry ${entry.id} has no "e"/"p" fields and was skipped; is another program writing to ${keys.stream}?`);
+        listener?.gap?.(
+          `stream entry ${entry.id} has no "e"/"p" fields and was skipped; is another program writing to ${keys.stream}?`,
+        );
         continue;
       }
       if (lastEpoch !== undefined && entry.epoch !== lastEpoch) {
-        listener?.gap?.(`epoch changed from ${lastEpoch} to ${entry.epoch}: Redis lost its data (flush or restart)`);
+        listener?.gap?.(
+          `epoch changed from ${lastEpoch} to ${entry.epoch}: Redis lost its data (flush or restart)`,
+        );
       }
       lastEpoch = entry.epoch;
       listener?.entry({ position: encodePosition(entry.epoch, entry.id), payload: entry.payload });
@@ -66,14 +96,23 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
     while (!closed) {
       try {
         if (failures > 0) await checkTrimmedWhileAway(conn);
-        const reply = await conn.side.xread('COUNT', readBatch, 'BLOCK', blockMs, 'STREAMS', keys.stream, lastId);
+        const reply = await conn.side.xread(
+          'COUNT',
+          readBatch,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          keys.stream,
+          lastId,
+        );
         if (failures > 0 || !watch?.ready) {
           failures = 0;
           watch?.setSideLive(true);
         }
         if (!reply || closed) continue;
         for (const stream of reply as unknown[]) {
-          if (Array.isArray(stream) && stream[0] === keys.stream) deliver(parseStreamEntries(stream[1]));
+          if (Array.isArray(stream) && stream[0] === keys.stream)
+            deliver(parseStreamEntries(stream[1]));
         }
       } catch (error) {
         if (closed) return;
@@ -91,11 +130,19 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
     retainsHistory: true,
     async start(target: BusListener): Promise<void> {
       if (closed) throw closedError('start');
-      if (listener) throw new SseError('SSE_INVALID_OPTION', 'Bus.start() was already called on this Redis bus.');
+      if (listener)
+        throw new SseError(
+          'SSE_INVALID_OPTION',
+          'Bus.start() was already called on this Redis bus.',
+        );
       listener = target;
       const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
       connections = conn;
-      watch = watchStatus(conn, (state, error) => listener?.status?.(state, error), () => undefined);
+      watch = watchStatus(
+        conn,
+        (state, error) => listener?.status?.(state, error),
+        () => undefined,
+      );
       try {
         await Promise.all([
           waitReady(conn.command, common.connectTimeoutMs, 'command connection'),
@@ -114,7 +161,9 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
         lastId = info?.lastGeneratedId ?? '0-0';
       } catch (error) {
         await this.close();
-        throw error instanceof SseError ? error : unavailable(`read stream "${keys.stream}"`, error);
+        throw error instanceof SseError
+          ? error
+          : unavailable(`read stream "${keys.stream}"`, error);
       }
       watch.setSideLive(true);
       listener.status?.('ready');
@@ -123,14 +172,22 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
     async publish(payload: string): Promise<string> {
       if (closed) throw closedError('publish');
       if (typeof payload !== 'string') {
-        throw new SseError('SSE_INVALID_FIELD', `Bus payload must be a string, got ${typeof payload}.`);
+        throw new SseError(
+          'SSE_INVALID_FIELD',
+          `Bus payload must be a string, got ${typeof payload}.`,
+        );
       }
       const conn = connections;
       if (!conn) throw new SseError('SSE_INVALID_OPTION', 'Call start() before publish().');
       let result: unknown;
       try {
         result = await withTimeout(
-          runScript(conn.command, STREAMS_PUBLISH, [keys.epoch, keys.stream], [newEpoch(), payload, ...trim]),
+          runScript(
+            conn.command,
+            STREAMS_PUBLISH,
+            [keys.epoch, keys.stream],
+            [newEpoch(), payload, ...trim],
+          ),
           common.publishTimeoutMs,
           () => new Error(`timed out after ${common.publishTimeoutMs} ms (publishTimeoutMs)`),
         );
@@ -141,7 +198,10 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
       const [epoch, id] = Array.isArray(result) ? result.map(String) : [];
       const position = epoch !== undefined && id !== undefined ? encodePosition(epoch, id) : '';
       if (!decodeStreamPosition(position)) {
-        throw new SseError('SSE_BUS_PROTOCOL', `The publish script returned ${JSON.stringify(result)}, expected [epoch, id].`);
+        throw new SseError(
+          'SSE_BUS_PROTOCOL',
+          `The publish script returned ${JSON.stringify(result)}, expected [epoch, id].`,
+        );
       }
       return position;
     },
@@ -168,7 +228,8 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
       } catch (error) {
         throw unavailable(`read history of channel "${common.channel}"`, error);
       }
-      if (!replies || replies.length !== 3) throw unavailable('read history', new Error('the transaction was aborted'));
+      if (replies?.length !== 3)
+        throw unavailable('read history', new Error('the transaction was aborted'));
       const [[, epoch], [infoError, infoReply], [rangeError, rangeReply]] = replies as [
         [Error | null, unknown],
         [Error | null, unknown],
@@ -181,14 +242,21 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
       }
       if (rangeError) throw unavailable('read history', rangeError);
       const info = parseStreamInfo(infoReply);
-      if (compareStreamIds(decoded.id, info.lastGeneratedId) > 0) return { ok: false, reason: 'unknown-position' };
+      if (compareStreamIds(decoded.id, info.lastGeneratedId) > 0)
+        return { ok: false, reason: 'unknown-position' };
       if (entriesAfterAreGone(info, decoded.id)) return { ok: false, reason: 'trimmed' };
       const entries: BusEntry[] = [];
       for (const raw of parseStreamEntries(rangeReply)) {
         if (raw.payload === undefined) continue; // foreign entry, reported by the live reader
-        entries.push({ position: encodePosition(raw.epoch ?? decoded.epoch, raw.id), payload: raw.payload });
+        entries.push({
+          position: encodePosition(raw.epoch ?? decoded.epoch, raw.id),
+          payload: raw.payload,
+        });
       }
       return { ok: true, entries };
+    },
+    comparePositions(a: string, b: string): number | undefined {
+      return comparePositionsWith(decodeStreamPosition, compareStreamIds, a, b);
     },
     async close(): Promise<void> {
       if (closed) return;

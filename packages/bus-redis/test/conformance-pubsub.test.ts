@@ -23,11 +23,18 @@ afterAll(async () => {
 runBusConformance({
   name: 'redis-pubsub',
   test: { describe, it, afterEach },
-  createBus: (channel) => createRedisBus({ mode: 'pubsub', channel, keyPrefix, redis: SHARED_REDIS_URL }),
+  createBus: (channel) =>
+    createRedisBus({ mode: 'pubsub', channel, keyPrefix, redis: SHARED_REDIS_URL }),
   capabilities: { retainsHistory: false },
   faults: {
     createBus: (channel) =>
-      createRedisBus({ mode: 'pubsub', channel, keyPrefix, redis: privateRedis.url, publishTimeoutMs: 2000 }),
+      createRedisBus({
+        mode: 'pubsub',
+        channel,
+        keyPrefix,
+        redis: privateRedis.url,
+        publishTimeoutMs: 2000,
+      }),
     stop: () => privateRedis.stop(),
     start: () => privateRedis.start(),
     keepsDataAcrossRestart: false,

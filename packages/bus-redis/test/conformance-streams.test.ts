@@ -23,11 +23,18 @@ afterAll(async () => {
 runBusConformance({
   name: 'redis-streams',
   test: { describe, it, afterEach },
-  createBus: (channel) => createRedisBus({ mode: 'streams', channel, keyPrefix, redis: SHARED_REDIS_URL }),
+  createBus: (channel) =>
+    createRedisBus({ mode: 'streams', channel, keyPrefix, redis: SHARED_REDIS_URL }),
   capabilities: { retainsHistory: true },
   faults: {
     createBus: (channel) =>
-      createRedisBus({ mode: 'streams', channel, keyPrefix, redis: privateRedis.url, publishTimeoutMs: 2000 }),
+      createRedisBus({
+        mode: 'streams',
+        channel,
+        keyPrefix,
+        redis: privateRedis.url,
+        publishTimeoutMs: 2000,
+      }),
     stop: () => privateRedis.stop(),
     start: () => privateRedis.start(),
     keepsDataAcrossRestart: false,

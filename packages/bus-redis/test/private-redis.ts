@@ -44,14 +44,23 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     url: `redis://127.0.0.1:${port}`,
     async start() {
       if (child) return;
-      const spawned = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-        stdio: 'ignore',
-      });
+      const spawned = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
       child = spawned;
       spawned.once('exit', () => {
         if (child === spawned) child = undefined;
       });
-      await waitFor(() => ping(port), 10_000, `private redis-server to answer PING on 127.0.0.1:${port}`, 50);
+      await waitFor(
+        () => ping(port),
+        10_000,
+        `private redis-server to answer PING on 127.0.0.1:${port}`,
+        50,
+      );
     },
     async stop() {
       const running = child;

@@ -11,13 +11,19 @@ export function uniquePrefix(): string {
 
 /** Fails with a clear message naming the address when the shared Redis is unreachable. */
 export async function connectShared(): Promise<Redis> {
-  const client = new Redis(SHARED_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const client = new Redis(SHARED_REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
     client.disconnect();
-    throw new Error(`The shared Redis at 127.0.0.1:6379 is unreachable (${String(error)}). Start redis-server first.`);
+    throw new Error(
+      `The shared Redis at 127.0.0.1:6379 is unreachable (${String(error)}). Start redis-server first.`,
+    );
   }
   return client;
 }

@@ -2,9 +2,6 @@
  * `@sse/core`: scalable Server-Sent Events for Node.js with zero runtime dependencies.
  * @module
  */
-export { MAX_POSITION_LENGTH } from './bus/bus.js';
-export { createMemoryBus, createMemoryLog } from './bus/memory-bus.js';
-export { SseError, isSseError, toError } from './errors.js';
 
 export type {
   Bus,
@@ -15,5 +12,28 @@ export type {
   HistoryMissReason,
   HistoryResult,
 } from './bus/bus.js';
+export { MAX_POSITION_LENGTH } from './bus/bus.js';
 export type { MemoryBusOptions, MemoryLog } from './bus/memory-bus.js';
+export { createMemoryBus, createMemoryLog } from './bus/memory-bus.js';
 export type { SseErrorCode, SseErrorOptions } from './errors.js';
+export { isSseError, SseError, toError } from './errors.js';
+export type { DisconnectReason, DropPolicy, DropReason } from './hub/connection.js';
+export type { ConnectOptions, PublishMessage, PublishReceipt, ShutdownOptions } from './hub/hub.js';
+export { createHub, Hub, RESET_EVENT, SHUTDOWN_EVENT } from './hub/hub.js';
+export type { HubEvents, SseConnection } from './hub/hub-events.js';
+export type { AuthorizeContext, HubOptions, ReplayOptions } from './hub/hub-options.js';
+export type { HubStats } from './hub/hub-stats.js';
+export type { SseRequest, SseResponse, SseSink } from './hub/response-sink.js';
+export { streamHeaders, writeRefusal } from './hub/response-sink.js';
+export type { StreamAccess } from './hub/serve-stream.js';
+export { serveStream } from './hub/serve-stream.js';
+export type { Target } from './hub/target.js';
+export type { FrameFields } from './wire/frame-encoder.js';
+export {
+  assertSingleLine,
+  encodeComment,
+  encodeFrame,
+  encodeFrameText,
+} from './wire/frame-encoder.js';
+export type { LastEventIdResult, LastEventIdSource } from './wire/last-event-id.js';
+export { checkLastEventId, readLastEventId } from './wire/last-event-id.js';

@@ -95,6 +95,14 @@ export interface Bus extends BusCapabilities {
    * means `position` is the head. Present only on buses that retain history.
    */
   readAfter?(position: string, limit: number): Promise<HistoryResult>;
+  /**
+   * Orders two positions of this bus: negative when `a` comes first, 0 when equal,
+   * positive when `a` comes later; `undefined` when they cannot be compared (another epoch,
+   * another partition, malformed). Lets the hub drop live entries that a reconnecting client
+   * already got from history while this instance's subscription lags behind the broker.
+   * Optional; without it, such an entry can reach the client twice (clients de-duplicate by id).
+   */
+  comparePositions?(a: string, b: string): number | undefined;
   /** Unsubscribes and disconnects what the bus itself opened. Idempotent. */
   close(): Promise<void>;
 }

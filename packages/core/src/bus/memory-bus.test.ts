@@ -4,8 +4,8 @@ import { createMemoryBus, createMemoryLog, type MemoryLog } from './memory-bus.j
 
 const logs = new Map<string, MemoryLog>();
 const logFor = (channel: string): MemoryLog => {
-  let log = logs.get(channel);
-  if (!log) logs.set(channel, (log = createMemoryLog()));
+  const log = logs.get(channel) ?? createMemoryLog();
+  logs.set(channel, log);
   return log;
 };
 

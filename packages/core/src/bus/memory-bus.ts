@@ -73,22 +73,32 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     kind: 'memory',
     retainsHistory: false,
     async start(listener: BusListener): Promise<void> {
-      if (closed) throw new SseError('SSE_BUS_CLOSED', 'This memory bus was closed; create a new one.');
+      if (closed)
+        throw new SseError('SSE_BUS_CLOSED', 'This memory bus was closed; create a new one.');
       if (member) throw new SseError('SSE_INVALID_OPTION', 'Bus.start() was already called.');
       member = { listener };
       log.members.add(member);
       listener.status?.('ready');
     },
     async publish(payload: string): Promise<string> {
-      if (closed) throw new SseError('SSE_BUS_CLOSED', 'Cannot publish: the memory bus was closed.');
+      if (closed)
+        throw new SseError('SSE_BUS_CLOSED', 'Cannot publish: the memory bus was closed.');
       if (typeof payload !== 'string') {
-        throw new SseError('SSE_INVALID_FIELD', `Bus payload must be a string, got ${typeof payload}.`);
+        throw new SseError(
+          'SSE_INVALID_FIELD',
+          `Bus payload must be a string, got ${typeof payload}.`,
+        );
       }
       log.sequence += 1;
       const position = `${log.epoch}-${log.sequence}`;
       log.pending.push({ position, payload });
       drain(log);
       return position;
+    },
+    comparePositions(a: string, b: string): number | undefined {
+      const prefix = `${log.epoch}-`;
+      if (!a.startsWith(prefix) || !b.startsWith(prefix)) return undefined;
+      return Number(a.slice(prefix.length)) - Number(b.slice(prefix.length));
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -101,7 +101,11 @@ export function runBusConformance(options: BusConformanceOptions): void {
   }
 
   const received = (member: Member, count: number, what: string): Promise<boolean> =>
-    waitFor(() => member.entries.length >= count, timeoutMs / 2, `${what} (has ${member.entries.length} of ${count})`);
+    waitFor(
+      () => member.entries.length >= count,
+      timeoutMs / 2,
+      `${what} (has ${member.entries.length} of ${count})`,
+    );
 
   test.describe(`Bus conformance: ${options.name}`, () => {
     test.afterEach(async () => {
@@ -117,12 +121,13 @@ export function runBusConformance(options: BusConformanceOptions): void {
         const perMember = 20;
         const publishes: Promise<string>[] = [];
         for (let i = 0; i < perMember; i++) {
-          members.forEach((m, k) => publishes.push(m.bus.publish(`m${k}-${i}`)));
+          for (const [k, m] of members.entries()) publishes.push(m.bus.publish(`m${k}-${i}`));
         }
         const positions = await Promise.all(publishes);
         const total = perMember * members.length;
         assert.equal(new Set(positions).size, total, 'publish() returned duplicate positions');
-        for (const [k, m] of members.entries()) await received(m, total, `member ${k} to receive ${total} entries`);
+        for (const [k, m] of members.entries())
+          await received(m, total, `member ${k} to receive ${total} entries`);
         await assertNoMore(members, total);
         const reference = members[0]!.entries;
         for (const m of members.slice(1)) {
@@ -137,13 +142,20 @@ export function runBusConformance(options: BusConformanceOptions): void {
         let index = 0;
         for (let i = 0; i < perMember; i++) {
           for (let k = 0; k < members.length; k++) {
-            assert.equal(byPosition.get(positions[index++]!), `m${k}-${i}`, 'payload does not match its position');
+            assert.equal(
+              byPosition.get(positions[index++]!),
+              `m${k}-${i}`,
+              'payload does not match its position',
+            );
           }
         }
         // Each publisher's own entries keep their publish order.
         for (let k = 0; k < members.length; k++) {
           const own = reference.filter((e) => e.payload.startsWith(`m${k}-`)).map((e) => e.payload);
-          assert.deepEqual(own, Array.from({ length: perMember }, (_, i) => `m${k}-${i}`));
+          assert.deepEqual(
+            own,
+            Array.from({ length: perMember }, (_, i) => `m${k}-${i}`),
+          );
         }
       },
       timeoutMs,
@@ -157,8 +169,14 @@ export function runBusConformance(options: BusConformanceOptions): void {
         for (let i = 0; i < 10; i++) positions.push(await m.bus.publish(`p${i}`));
         await received(m, 10, 'the member to receive 10 entries');
         for (const position of positions) {
-          assert.ok(position.length > 0 && position.length <= MAX_POSITION_LENGTH, `bad length: ${position}`);
-          assert.ok(!/[\r\n\0]/.test(position), `position contains CR, LF or NUL: ${JSON.stringify(position)}`);
+          assert.ok(
+            position.length > 0 && position.length <= MAX_POSITION_LENGTH,
+            `bad length: ${position}`,
+          );
+          assert.ok(
+            !/[\r\n\0]/.test(position),
+            `position contains CR, LF or NUL: ${JSON.stringify(position)}`,
+          );
         }
         assert.equal(new Set(positions).size, positions.length);
       },
@@ -210,7 +228,9 @@ export function runBusConformance(options: BusConformanceOptions): void {
         await received(b, 1, 'member B to receive the first entry');
         await b.bus.close();
         await b.bus.close();
-        await assert.rejects(b.bus.publish('after close'), (error: unknown) => isSseError(error, 'SSE_BUS_CLOSED'));
+        await assert.rejects(b.bus.publish('after close'), (error: unknown) =>
+          isSseError(error, 'SSE_BUS_CLOSED'),
+        );
         await a.bus.publish('after');
         await received(a, 2, 'member A to receive the entry published after B closed');
         await assertNoMore([b], 1);
@@ -226,7 +246,9 @@ export function runBusConformance(options: BusConformanceOptions): void {
         const channel = newChannel();
         const a = await join(channel);
         const b = await join(channel);
-        const big = randomBytes(768 * 1024).toString('base64').slice(0, 1024 * 1024);
+        const big = randomBytes(768 * 1024)
+          .toString('base64')
+          .slice(0, 1024 * 1024);
         const payloads = [...ODD_PAYLOADS, big];
         for (const payload of payloads) await a.bus.publish(payload);
         await received(b, payloads.length, 'member B to receive every odd payload');
@@ -304,8 +326,15 @@ export function runBusConformance(options: BusConformanceOptions): void {
             (error: unknown) => ({ ok: false as const, error }),
           );
           if (during.ok) accepted.push(during.position);
-          else assert.ok(isSseError(during.error, 'SSE_BUS_UNAVAILABLE'), `unexpected error: ${String(during.error)}`);
-          assert.ok(Date.now() - started < timeoutMs / 2, 'publish during the outage took too long');
+          else
+            assert.ok(
+              isSseError(during.error, 'SSE_BUS_UNAVAILABLE'),
+              `unexpected error: ${String(during.error)}`,
+            );
+          assert.ok(
+            Date.now() - started < timeoutMs / 2,
+            'publish during the outage took too long',
+          );
           await faults.start();
           const recovered = await waitFor(
             () => a.bus.publish('after-0').catch(() => undefined),
@@ -343,5 +372,6 @@ export function runBusConformance(options: BusConformanceOptions): void {
 /** Fails if any member received more than `count` entries within a short settle period. */
 async function assertNoMore(members: readonly Member[], count: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 100));
-  for (const m of members) assert.equal(m.entries.length, count, 'an entry was delivered more than once or leaked');
+  for (const m of members)
+    assert.equal(m.entries.length, count, 'an entry was delivered more than once or leaked');
 }

@@ -1,8 +1,22 @@
 /**
- * Test helpers for `@sse/*` packages and for anyone writing a bus: the Bus conformance
- * suite and deadline-based waiting helpers. Imports nothing beyond `node:` built-ins.
+ * Test helpers for `@sse/*` packages and for anyone writing a bus or a binding: the Bus
+ * and binding conformance suites, a spec-following stream reader, and deadline-based
+ * waiting helpers. Imports nothing beyond `node:` built-ins and `@sse/core` itself.
  * @module
  */
+
+export type {
+  BindingConformanceOptions,
+  BindingResolution,
+  BindingServer,
+} from './binding-conformance.js';
+export { runBindingConformance } from './binding-conformance.js';
+export type {
+  BusConformanceOptions,
+  BusFaultControl,
+  ConformanceTestApi,
+} from './bus-conformance.js';
 export { runBusConformance } from './bus-conformance.js';
+export type { ReadEvent } from './sse-reader.js';
+export { SseReader } from './sse-reader.js';
 export { nextEvent, waitFor } from './wait-for.js';
-export type { BusConformanceOptions, BusFaultControl, ConformanceTestApi } from './bus-conformance.js';

@@ -1,0 +1,213 @@
+import { FrameQueue } from './frame-queue.js';
+import type { SseSink } from './response-sink.js';
+
+/**
+ * What happens when a connection's queue is full:
+ * - `'disconnect'` (default): close it; the client reconnects and replays from the log,
+ *   so nothing is lost and memory stays bounded.
+ * - `'oldest'`: drop the oldest queued frames to make room.
+ * - `'newest'`: drop the frame that does not fit.
+ * With either drop policy the client is sent an `sse-reset` event once the socket drains,
+ * so a gap is never silent.
+ */
+export type DropPolicy = 'oldest' | 'newest' | 'disconnect';
+
+/** Why frames were dropped or a connection was closed for being slow. */
+export type DropReason = 'queue-full-oldest' | 'queue-full-newest' | 'slow-consumer' | 'stalled';
+
+/** Why a connection ended. */
+export type DisconnectReason =
+  | 'client-closed'
+  | 'slow-consumer'
+  | 'closed-by-server'
+  | 'shutdown'
+  | 'error';
+
+/** Per-connection write-queue bounds. */
+export interface QueueLimits {
+  readonly maxQueueItems: number;
+  readonly maxQueueBytes: number;
+  readonly dropPolicy: DropPolicy;
+}
+
+/** The hub side of a connection: counters and notifications, shared by all connections. */
+export interface ConnectionOwner {
+  readonly limits: QueueLimits;
+  wrote(connection: Connection, bytes: number, frames: number): void;
+  queued(connection: Connection): void;
+  dropped(connection: Connection, reason: DropReason, frames: number): void;
+  drained(connection: Connection): void;
+  ended(connection: Connection, reason: DisconnectReason): void;
+}
+
+/**
+ * One open stream. Frames for it are staged during a tick and flushed as one write; when
+ * the socket is full, frames wait in a bounded queue until `drain`.
+ */
+export class Connection {
+  /** Rooms this connection is in (maintained by the registry). */
+  readonly rooms: Set<string> = new Set();
+  /** Frames staged in this tick, flushed together. */
+  pending: Buffer[] = [];
+  pendingBytes = 0;
+  /** Sequence numbers of the staged frames, to share one joined buffer between recipients. */
+  firstSeq = -1;
+  lastSeq = -1;
+  contiguous = true;
+  /** Whether the hub has this connection in its flush list. */
+  dirty = false;
+  /** Whether it is in the registry and receives live entries. */
+  live = false;
+  /** Frames dropped since the last drain (to signal the gap once). */
+  lostFrames = 0;
+  lastWriteAt: number = Date.now();
+  /**
+   * Set after a replay from bus history: live entries at or before this position were
+   * already sent, and arrive again only because this instance lags behind the broker.
+   */
+  skipThrough: string | undefined;
+  /** The client key (IP by default) its per-client limit is counted under. */
+  client = '';
+  private readonly queue = new FrameQueue();
+  private blocked = false;
+  /** When the socket last filled up; 0 while it accepts writes. */
+  blockedSince = 0;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly user: string | undefined,
+    private readonly sink: SseSink,
+    private readonly owner: ConnectionOwner,
+  ) {}
+
+  /** Whether the stream has ended. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Frames waiting for the socket to drain. */
+  get queuedItems(): number {
+    return this.queue.length;
+  }
+
+  /** Bytes waiting for the socket to drain. */
+  get queuedBytes(): number {
+    return this.queue.bytes;
+  }
+
+  /** Stages a frame for this tick's flush. `seq` is -1 for frames not shared with others. */
+  stage(frame: Buffer, seq: number): void {
+    if (this.pending.length === 0) {
+      this.firstSeq = seq;
+      this.contiguous = seq >= 0;
+    } else if (seq < 0 || seq !== this.lastSeq + 1) {
+      this.contiguous = false;
+    }
+    this.lastSeq = seq;
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
+  }
+
+  /** Writes the staged frames: `joined` is them as one buffer when the caller has it. */
+  flush(joined: Buffer | undefined, now: number): void {
+    const frames = this.pending;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.dirty = false;
+    if (this.closed || frames.length === 0) return;
+    if (this.blocked) {
+      for (const frame of frames) this.enqueue(frame);
+      return;
+    }
+    const chunk = joined ?? (frames.length === 1 ? frames[0]! : Buffer.concat(frames, bytes));
+    this.writeNow(chunk, frames.length, now);
+  }
+
+  /** Writes a frame at once, behind anything already queued (shutdown notices). */
+  writeDirect(frame: Buffer, now: number = Date.now()): void {
+    if (this.closed) return;
+    if (this.blocked) this.enqueue(frame);
+    else this.writeNow(frame, 1, now);
+  }
+
+  /** Called on the socket's `drain`: writes the whole queue as one chunk. */
+  onDrain(): void {
+    if (this.closed) return;
+    this.blocked = false;
+    this.blockedSince = 0;
+    if (this.queue.length > 0) {
+      const frames = this.queue.length;
+      this.writeNow(this.queue.takeAll(), frames, Date.now());
+    }
+    if (!this.blocked) this.owner.drained(this);
+  }
+
+  /** Cuts a stream whose socket has not drained since `blockedSince` (checked by the hub's timer). */
+  cutIfStalled(now: number, maxStallMs: number): boolean {
+    if (this.closed || !this.blocked || now - this.blockedSince < maxStallMs) return false;
+    this.owner.dropped(this, 'stalled', this.queue.length);
+    this.close('slow-consumer', true);
+    return true;
+  }
+
+  /** Ends the stream; idempotent. `destroy` tears the socket down without flushing. */
+  close(reason: DisconnectReason, destroy = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.takeAll();
+    this.pending = [];
+    if (destroy) this.sink.destroy();
+    else this.sink.end();
+    this.owner.ended(this, reason);
+  }
+
+  private writeNow(chunk: Buffer, frames: number, now: number): void {
+    if (!this.sink.writable) {
+      this.close('client-closed');
+      return;
+    }
+    this.lastWriteAt = now;
+    this.owner.wrote(this, chunk.length, frames);
+    // `false` is not an error: the bytes were accepted, but the socket is full, so what
+    // follows waits in the bounded queue instead of piling up in Node's stream buffer.
+    if (!this.sink.write(chunk)) {
+      this.blocked = true;
+      this.blockedSince = now;
+    }
+  }
+
+  private enqueue(frame: Buffer): void {
+    const { maxQueueItems, maxQueueBytes, dropPolicy } = this.owner.limits;
+    const fits = (): boolean =>
+      this.queue.length < maxQueueItems && this.queue.bytes + frame.length <= maxQueueBytes;
+    if (!fits()) {
+      if (dropPolicy === 'disconnect') {
+        this.owner.dropped(this, 'slow-consumer', this.queue.length + 1);
+        this.close('slow-consumer', true);
+        return;
+      }
+      if (dropPolicy === 'newest') {
+        this.lostFrames++;
+        this.owner.dropped(this, 'queue-full-newest', 1);
+        return;
+      }
+      let dropped = 0;
+      while (this.queue.length > 0 && !fits()) {
+        this.queue.shift();
+        dropped++;
+      }
+      this.lostFrames += dropped;
+      if (dropped > 0) this.owner.dropped(this, 'queue-full-oldest', dropped);
+      if (!fits()) {
+        // A single frame larger than the whole queue: it can never be queued.
+        this.lostFrames++;
+        this.owner.dropped(this, 'queue-full-oldest', 1);
+        return;
+      }
+    }
+    this.queue.push(frame);
+    this.owner.queued(this);
+  }
+}

@@ -1,0 +1,863 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Bus, BusEntry, BusState } from '../bus/bus.js';
+import { MAX_POSITION_LENGTH } from '../bus/bus.js';
+import { createMemoryBus } from '../bus/memory-bus.js';
+import { isSseError, SseError, toError } from '../errors.js';
+import { assertSingleLine, encodeComment, encodeFrame } from '../wire/frame-encoder.js';
+import {
+  checkLastEventId,
+  type LastEventIdResult,
+  readLastEventId,
+} from '../wire/last-event-id.js';
+import {
+  Connection,
+  type ConnectionOwner,
+  type DisconnectReason,
+  type DropReason,
+} from './connection.js';
+import { decodeEnvelope, encodeEnvelope } from './envelope.js';
+import type { HubEvents, SseConnection } from './hub-events.js';
+import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './hub-options.js';
+import { HubCounters, type HubStats } from './hub-stats.js';
+import { KeyedCounts } from './keyed-counts.js';
+import { addresses, Registry } from './registry.js';
+import { ReplayWindow } from './replay-window.js';
+import {
+  isResponseGone,
+  openResponseSink,
+  type SseRequest,
+  type SseResponse,
+  writeRefusal,
+} from './response-sink.js';
+import { resolveTarget, type Target } from './target.js';
+
+/** Event name of the frame that tells a client it may have missed messages. */
+export const RESET_EVENT = 'sse-reset';
+/** Event name of the frame announcing a graceful shutdown. */
+export const SHUTDOWN_EVENT = 'sse-shutdown';
+
+/** Per-stream options for {@link Hub.connect}. */
+export interface ConnectOptions {
+  /** The authenticated user; messages to `{ user }` reach all of their streams. */
+  readonly user?: string | undefined;
+  /** Rooms to join from the start. */
+  readonly rooms?: readonly string[] | undefined;
+  /**
+   * The client's last event id. By default read from the `Last-Event-ID` header or the
+   * `lastEventId` query parameter; `null` ignores what the client sent.
+   */
+  readonly lastEventId?: string | null | undefined;
+}
+
+/** A message for {@link Hub.publish}. */
+export interface PublishMessage {
+  /** Who gets it. @default 'all' */
+  readonly to?: Target | undefined;
+  /** Event name (no CR/LF). @default the client's `message` */
+  readonly event?: string | undefined;
+  /** Anything the serializer accepts (JSON by default). */
+  readonly data: unknown;
+}
+
+/** What {@link Hub.publish} resolves with. */
+export interface PublishReceipt {
+  /** The bus position: the SSE `id:` every recipient sees, on every instance. */
+  readonly id: string;
+  /**
+   * Streams on this instance that were sent the message; `undefined` if this instance
+   * had not received its own message back from the bus within 5 s.
+   */
+  readonly localRecipients: number | undefined;
+}
+
+/** Options for {@link Hub.shutdown}. */
+export interface ShutdownOptions {
+  /** Send an `sse-shutdown` event with a `retry:` hint first. @default true */
+  readonly announce?: boolean;
+  /** How long to wait for queues to drain before closing. @default 5000 */
+  readonly graceMs?: number;
+  /** Reconnect hints are spread uniformly over this many ms to avoid a stampede. @default 3000 */
+  readonly reconnectSpreadMs?: number;
+}
+
+const HEARTBEAT: Buffer = encodeComment();
+const LOCAL_DELIVERY_TIMEOUT_MS = 5_000;
+const RECENT_DELIVERIES = 256;
+
+// Declaration merging gives `on`/`once`/`off`/`emit` typed signatures without a generic
+// EventEmitter (whose typings differ across @types/node versions).
+export interface Hub {
+  on<K extends keyof HubEvents>(event: K, listener: (...args: HubEvents[K]) => void): this;
+  once<K extends keyof HubEvents>(event: K, listener: (...args: HubEvents[K]) => void): this;
+  off<K extends keyof HubEvents>(event: K, listener: (...args: HubEvents[K]) => void): this;
+  emit<K extends keyof HubEvents>(event: K, ...args: HubEvents[K]): boolean;
+}
+
+/**
+ * The one object an application creates: it owns the registry of streams, the bus, the
+ * replay window and the single heartbeat timer. See {@link createHub}.
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: typed events, see the interface above.
+export class Hub extends EventEmitter {
+  /** This instance's name in stats. */
+  readonly instanceId: string;
+  /** The bus messages travel on. */
+  readonly bus: Bus;
+  private readonly options: ResolvedHubOptions;
+  private readonly authorize: HubOptions['authorize'];
+  private readonly clientKey: (request: SseRequest) => string;
+  private readonly extraHeaders: Readonly<Record<string, string>> | undefined;
+  private readonly registry = new Registry();
+  private readonly window: ReplayWindow;
+  private readonly counters = new HubCounters();
+  private readonly openFrame: Buffer;
+  /** Every open stream, including those still replaying. */
+  private readonly open = new Map<Connection, SseConnection>();
+  private readonly perUser = new KeyedCounts();
+  private readonly perClient = new KeyedCounts();
+  private readonly owner: ConnectionOwner;
+  private busState: BusState = 'connecting';
+  private starting: Promise<void> | undefined;
+  private accepting = true;
+  private stopping: Promise<void> | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private dirty: Connection[] = [];
+  private flushScheduled = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private frameSeq = 0;
+  private readonly recent = new Map<string, number>();
+  private readonly waiters = new Map<
+    string,
+    { resolve: (n: number | undefined) => void; deadline: number }
+  >();
+  private anchor: { position: string; frame: Buffer } | undefined;
+  private onQueuesEmpty: (() => void) | undefined;
+
+  constructor(options: HubOptions = {}) {
+    super();
+    this.options = resolveHubOptions(options);
+    this.bus = options.bus ?? createMemoryBus();
+    this.authorize = options.authorize;
+    this.clientKey = options.clientKey ?? ((request) => request.socket?.remoteAddress ?? 'unknown');
+    this.extraHeaders = options.headers;
+    this.instanceId = options.instanceId ?? randomUUID().slice(0, 8);
+    this.window = new ReplayWindow(this.options.replay);
+    this.openFrame = encodeFrame({ retry: this.options.retryMs });
+    this.owner = this.createOwner();
+  }
+
+  /**
+   * Starts the bus (once). `connect` and `publish` call it for you; await it at startup to
+   * fail fast when the broker is unreachable.
+   * @throws SseError `SSE_BUS_UNAVAILABLE` when the bus cannot start.
+   */
+  ready(): Promise<void> {
+    if (this.stopping)
+      return Promise.reject(new SseError('SSE_SHUTTING_DOWN', 'The hub was shut down.'));
+    this.starting ??= this.bus
+      .start({
+        entry: (entry) => this.onEntry(entry),
+        status: (state, error) => this.onBusState(state, error),
+        gap: (reason) => this.onGap(reason),
+      })
+      .then(
+        () => {
+          this.onBusState('ready', undefined);
+          this.startHeartbeat();
+        },
+        (error: unknown) => {
+          this.starting = undefined;
+          throw isSseError(error)
+            ? error
+            : new SseError(
+                'SSE_BUS_UNAVAILABLE',
+                `The ${this.bus.kind} bus failed to start: ${toError(error).message}`,
+                {
+                  cause: error,
+                },
+              );
+        },
+      );
+    return this.starting;
+  }
+
+  /**
+   * Turns an HTTP/1.1 or HTTP/2 response into a live stream: sends headers at once, the
+   * `retry:` hint, any messages missed since the client's Last-Event-ID (or a reset
+   * event), then live messages. Nothing is written when it rejects, so the caller can
+   * answer with `error.status` (or use {@link Hub.handle}, which does).
+   * @throws SseError `SSE_SHUTTING_DOWN`, `SSE_TOO_MANY_CONNECTIONS`, `SSE_FORBIDDEN`,
+   *   `SSE_INVALID_FIELD` (bad user/room), `SSE_BUS_UNAVAILABLE`.
+   */
+  async connect(
+    request: SseRequest,
+    response: SseResponse,
+    options: ConnectOptions = {},
+  ): Promise<SseConnection> {
+    const user = options.user;
+    const rooms = [...new Set(options.rooms ?? [])];
+    if (user !== undefined) checkName('user', user);
+    for (const room of rooms) checkName('room', room);
+    const client = this.clientKey(request);
+    this.checkAdmission(user, client);
+    if (this.authorize && !(await this.authorize({ request, user, rooms }))) {
+      throw new SseError('SSE_FORBIDDEN', 'The authorize hook refused this stream.', {
+        details: { user, rooms },
+      });
+    }
+    await this.ready();
+    this.checkAdmission(user, client);
+    const lastEventId =
+      options.lastEventId === undefined
+        ? readLastEventId(request)
+        : checkLastEventId(options.lastEventId);
+
+    let connection: Connection | undefined;
+    const sink = openResponseSink(
+      request,
+      response,
+      { drain: () => connection?.onDrain(), close: () => connection?.close('client-closed') },
+      this.extraHeaders,
+    );
+    connection = new Connection(randomUUID(), user, sink, this.owner);
+    for (const room of rooms) connection.rooms.add(room);
+    const handle = this.createHandle(connection);
+    this.open.set(connection, handle);
+    if (user !== undefined) this.perUser.increment(user);
+    connection.client = client;
+    this.perClient.increment(client);
+    connection.writeDirect(this.openFrame);
+    if (isResponseGone(response)) connection.close('client-closed');
+    await this.catchUp(connection, lastEventId);
+    if (!connection.isClosed) this.emit('connect', handle);
+    return handle;
+  }
+
+  /**
+   * Like {@link Hub.connect}, but never rejects: a refused stream is answered with the
+   * error's HTTP status (401, 403, 429, 503…) and a JSON body, and reported as an `error`
+   * event. Resolves with the connection, or `undefined` when refused.
+   */
+  async handle(
+    request: SseRequest,
+    response: SseResponse,
+    options: ConnectOptions = {},
+  ): Promise<SseConnection | undefined> {
+    try {
+      return await this.connect(request, response, options);
+    } catch (caught) {
+      const error = isSseError(caught)
+        ? caught
+        : new SseError('SSE_BUS_UNAVAILABLE', toError(caught).message, { cause: caught });
+      writeRefusal(response, error);
+      this.reportError(error, undefined);
+      return undefined;
+    }
+  }
+
+  /**
+   * Sends a message to every stream the target names, on every instance. The data is
+   * serialized and checked here; the frame is encoded once per instance and the same bytes
+   * are written to every recipient.
+   * @throws SseError `SSE_SERIALIZE_FAILED`, `SSE_PAYLOAD_TOO_LARGE`, `SSE_FRAME_INJECTION`
+   *   (event name), `SSE_INVALID_TARGET`, `SSE_SHUTTING_DOWN`, `SSE_BUS_UNAVAILABLE`.
+   *   Each failure is also emitted as an `error` event; no stream is affected.
+   * @example
+   * ```ts
+   * await hub.publish({ to: { room: 'lobby' }, event: 'message', data: { text: 'hi' } });
+   * ```
+   */
+  async publish(message: PublishMessage): Promise<PublishReceipt> {
+    try {
+      if (this.stopping)
+        throw new SseError('SSE_SHUTTING_DOWN', 'Cannot publish: the hub is shutting down.');
+      if (typeof message !== 'object' || message === null) {
+        throw new SseError('SSE_INVALID_FIELD', 'publish() takes an object { to?, event?, data }.');
+      }
+      const target = resolveTarget(message.to);
+      if (message.event !== undefined) assertSingleLine('event', message.event);
+      const data = this.serialize(message.data);
+      await this.ready();
+      let position: string;
+      try {
+        position = await this.bus.publish(encodeEnvelope({ target, event: message.event, data }));
+      } catch (error) {
+        if (isSseError(error)) throw error;
+        throw new SseError(
+          'SSE_BUS_UNAVAILABLE',
+          `The ${this.bus.kind} bus did not accept the message: ${toError(error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      this.counters.published++;
+      return { id: position, localRecipients: await this.localDelivery(position) };
+    } catch (error) {
+      this.counters.publishErrors++;
+      const typed = isSseError(error)
+        ? error
+        : new SseError('SSE_BUS_UNAVAILABLE', toError(error).message, { cause: error });
+      this.reportError(typed, undefined);
+      throw typed;
+    }
+  }
+
+  /** Stops accepting new streams (they get `SSE_SHUTTING_DOWN` / 503); open ones go on. */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, announce with an `sse-shutdown` event and a jittered
+   * `retry:` hint, wait (at most `graceMs`) for queues to drain, end every stream, stop the
+   * heartbeat and close the bus. Idempotent: later calls return the same promise.
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    this.stopping ??= this.runShutdown(options);
+    return this.stopping;
+  }
+
+  /** A snapshot of counters and gauges. Cheap: O(1). */
+  stats(): HubStats {
+    const c = this.counters;
+    return {
+      instanceId: this.instanceId,
+      connections: this.open.size,
+      users: this.registry.byUser.size,
+      rooms: this.registry.byRoom.size,
+      published: c.published,
+      publishErrors: c.publishErrors,
+      messagesIn: c.messagesIn,
+      deliveries: c.deliveries,
+      bytesOut: c.bytesOut,
+      drops: { ...c.drops },
+      disconnects: { ...c.disconnects },
+      queueHighWater: { items: c.queueHighItems, bytes: c.queueHighBytes },
+      replay: {
+        windowEntries: this.window.size,
+        windowBytes: this.window.byteSize,
+        hits: c.replayHits,
+        replayedFrames: c.replayedFrames,
+        historyReads: c.historyReads,
+        resets: c.resets,
+      },
+      bus: { kind: this.bus.kind, state: this.busState, outages: c.busOutages, gaps: c.busGaps },
+    };
+  }
+
+  /** Live streams of a room on this instance (local presence). */
+  roomConnections(room: string): SseConnection[] {
+    return [...(this.registry.byRoom.get(room) ?? [])]
+      .map((c) => this.open.get(c)!)
+      .filter(Boolean);
+  }
+
+  /** Distinct users with a live stream in a room on this instance (local presence). */
+  roomUsers(room: string): string[] {
+    const users = new Set<string>();
+    for (const c of this.registry.byRoom.get(room) ?? [])
+      if (c.user !== undefined) users.add(c.user);
+    return [...users];
+  }
+
+  /** A live stream on this instance by id. */
+  connection(id: string): SseConnection | undefined {
+    const c = this.registry.byId.get(id);
+    return c ? this.open.get(c) : undefined;
+  }
+
+  // ---- bus side -------------------------------------------------------------------------
+
+  private onEntry(entry: BusEntry): void {
+    this.counters.messagesIn++;
+    let frame: Buffer;
+    let envelope: ReturnType<typeof decodeEnvelope>;
+    try {
+      if (typeof entry.position !== 'string' || entry.position.length > MAX_POSITION_LENGTH) {
+        throw new SseError(
+          'SSE_BUS_PROTOCOL',
+          `The ${this.bus.kind} bus delivered an invalid position.`,
+        );
+      }
+      envelope = decodeEnvelope(entry.payload);
+      frame = encodeFrame({ event: envelope.event, data: envelope.data, id: entry.position });
+    } catch (error) {
+      this.reportError(toError(error), undefined);
+      return;
+    }
+    const seq = this.frameSeq++;
+    let recipients = 0;
+    for (const connection of this.registry.recipients(envelope.target)) {
+      if (connection.skipThrough !== undefined && this.alreadySent(connection, entry.position))
+        continue;
+      this.stage(connection, frame, seq);
+      recipients++;
+    }
+    this.window.append({
+      position: entry.position,
+      target: envelope.target,
+      frame,
+      at: Date.now(),
+    });
+    this.rememberDelivery(entry.position, recipients);
+  }
+
+  /** Whether a live entry was already replayed to `connection` from history. */
+  private alreadySent(connection: Connection, position: string): boolean {
+    const order = this.bus.comparePositions?.(position, connection.skipThrough!);
+    if (order !== undefined && order <= 0) return true;
+    // The log is ordered: once a newer entry arrives, nothing older will follow.
+    connection.skipThrough = undefined;
+    return false;
+  }
+
+  private onBusState(state: BusState, error: Error | undefined): void {
+    const previous = this.busState;
+    if (previous === state) return;
+    this.busState = state;
+    if (previous === 'ready' && state !== 'ready') this.counters.busOutages++;
+    this.emit('bus', state, error);
+  }
+
+  private onGap(reason: string): void {
+    this.counters.busGaps++;
+    const frame = this.resetFrame(`bus-gap: ${reason}`);
+    for (const connection of this.registry.byId.values()) {
+      this.counters.resets++;
+      this.stage(connection, frame, -1);
+    }
+    this.emit('reset', undefined, `bus-gap: ${reason}`);
+  }
+
+  // ---- replay ---------------------------------------------------------------------------
+
+  /** Sends what the client missed (or a reset), then makes the stream live. Never throws. */
+  private async catchUp(connection: Connection, lastEventId: LastEventIdResult): Promise<void> {
+    if (lastEventId.kind === 'none') {
+      this.stageAnchor(connection);
+      this.goLive(connection);
+      return;
+    }
+    if (lastEventId.kind === 'malformed') {
+      this.reset(connection, `malformed-last-event-id: ${lastEventId.reason}`);
+      this.goLive(connection);
+      return;
+    }
+    let cursor = lastEventId.id;
+    let replayed = 0;
+    for (;;) {
+      if (connection.isClosed) return;
+      const fromWindow = this.window.after(cursor);
+      if (fromWindow) {
+        for (const entry of fromWindow) {
+          if (addresses(entry.target, connection)) {
+            this.stage(connection, entry.frame, -1);
+            replayed++;
+          }
+        }
+        this.counters.replayHits++;
+        this.counters.replayedFrames += replayed;
+        this.goLive(connection);
+        return;
+      }
+      const reason = await this.replayHistoryPage(connection, cursor);
+      if (typeof reason === 'string') {
+        this.reset(connection, reason);
+        this.goLive(connection);
+        return;
+      }
+      if (reason.entries === 0) {
+        // The cursor is the broker's head: nothing more was missed. If this instance has
+        // not received everything up to it yet, skip those entries when they arrive.
+        if (!this.window.has(cursor)) connection.skipThrough = cursor;
+        this.counters.replayHits++;
+        this.counters.replayedFrames += replayed;
+        this.goLive(connection);
+        return;
+      }
+      replayed += reason.replayed;
+      cursor = reason.cursor;
+      if (replayed > this.options.replay.maxReplayEntries) {
+        this.reset(connection, 'too-far-behind');
+        this.goLive(connection);
+        return;
+      }
+    }
+  }
+
+  /** Reads one page of bus history after `cursor`; returns a reset reason on failure. */
+  private async replayHistoryPage(
+    connection: Connection,
+    cursor: string,
+  ): Promise<string | { entries: number; replayed: number; cursor: string }> {
+    if (!this.bus.retainsHistory || !this.bus.readAfter) return 'unknown-last-event-id';
+    let result: Awaited<ReturnType<NonNullable<Bus['readAfter']>>>;
+    try {
+      this.counters.historyReads++;
+      result = await this.bus.readAfter(cursor, this.options.replay.historyPageSize);
+    } catch (error) {
+      this.reportError(toError(error), this.open.get(connection));
+      return 'history-unavailable';
+    }
+    if (!result.ok) return result.reason;
+    let replayed = 0;
+    let next = cursor;
+    for (const entry of result.entries) {
+      next = entry.position;
+      try {
+        const envelope = decodeEnvelope(entry.payload);
+        if (!addresses(envelope.target, connection)) continue;
+        this.stage(
+          connection,
+          encodeFrame({ event: envelope.event, data: envelope.data, id: entry.position }),
+          -1,
+        );
+        replayed++;
+      } catch (error) {
+        this.reportError(toError(error), this.open.get(connection));
+      }
+    }
+    return { entries: result.entries.length, replayed, cursor: next };
+  }
+
+  private goLive(connection: Connection): void {
+    if (connection.isClosed || connection.live) return;
+    connection.live = true;
+    this.registry.add(connection);
+  }
+
+  /** An id-only frame: moves a fresh client's last event id to the head, dispatching nothing. */
+  private stageAnchor(connection: Connection): void {
+    const head = this.window.head;
+    if (head === undefined) return;
+    if (this.anchor?.position !== head)
+      this.anchor = { position: head, frame: encodeFrame({ id: head }) };
+    this.stage(connection, this.anchor.frame, -1);
+  }
+
+  private reset(connection: Connection, reason: string): void {
+    this.counters.resets++;
+    this.stage(connection, this.resetFrame(reason), -1);
+    this.emit('reset', this.open.get(connection), reason);
+  }
+
+  private resetFrame(reason: string): Buffer {
+    // Carries the head as its id, so the client's next reconnect starts from a known point.
+    return encodeFrame({
+      event: RESET_EVENT,
+      data: JSON.stringify({ reason }),
+      id: this.window.head ?? '',
+    });
+  }
+
+  // ---- writing --------------------------------------------------------------------------
+
+  private stage(connection: Connection, frame: Buffer, seq: number): void {
+    connection.stage(frame, seq);
+    if (!connection.dirty) {
+      connection.dirty = true;
+      this.dirty.push(connection);
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // One flush per event-loop turn for the whole hub: frames that reach a socket in the
+      // same turn leave in one write, and no timer exists per connection. With a flush
+      // window, frames gather across turns (one hub-wide timer) to save system calls when
+      // messages arrive one per turn.
+      if (this.options.flushWindowMs > 0)
+        this.flushTimer = setTimeout(this.flush, this.options.flushWindowMs);
+      else setImmediate(this.flush);
+    } else if (this.flushTimer && connection.pendingBytes >= this.options.flushBytes) {
+      // A socket has enough for a full write: don't hold it for the rest of the window.
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      setImmediate(this.flush);
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.dirty;
+    this.dirty = [];
+    this.frameSeq = 0;
+    const now = Date.now();
+    // Connections that got the same contiguous run of frames share one joined buffer.
+    let joinedKey = '';
+    let joined: Buffer | undefined;
+    let cache: Map<string, Buffer> | undefined;
+    for (const connection of batch) {
+      let chunk: Buffer | undefined;
+      if (connection.pending.length > 1 && connection.contiguous) {
+        const key = `${connection.firstSeq}:${connection.lastSeq}`;
+        if (key === joinedKey) chunk = joined;
+        else {
+          cache ??= new Map();
+          chunk = cache.get(key);
+          if (!chunk) {
+            chunk = Buffer.concat(connection.pending, connection.pendingBytes);
+            cache.set(key, chunk);
+          }
+          joinedKey = key;
+          joined = chunk;
+        }
+      }
+      connection.flush(chunk, now);
+    }
+  };
+
+  private createOwner(): ConnectionOwner {
+    const counters = this.counters;
+    return {
+      limits: this.options,
+      wrote: (_connection, bytes, frames) => {
+        counters.deliveries += frames;
+        counters.bytesOut += bytes;
+      },
+      queued: (connection) => {
+        if (connection.queuedItems > counters.queueHighItems)
+          counters.queueHighItems = connection.queuedItems;
+        if (connection.queuedBytes > counters.queueHighBytes)
+          counters.queueHighBytes = connection.queuedBytes;
+      },
+      dropped: (connection, reason: DropReason, frames) => {
+        counters.drops[reason] += frames;
+        const handle = this.open.get(connection);
+        if (handle) this.emit('drop', handle, reason, frames);
+      },
+      drained: (connection) => {
+        if (connection.lostFrames > 0) {
+          connection.lostFrames = 0;
+          this.reset(connection, 'frames-dropped');
+        }
+        this.onQueuesEmpty?.();
+      },
+      ended: (connection, reason: DisconnectReason) => this.onEnded(connection, reason),
+    };
+  }
+
+  private onEnded(connection: Connection, reason: DisconnectReason): void {
+    const handle = this.open.get(connection);
+    this.registry.remove(connection);
+    if (!this.open.delete(connection)) return;
+    if (connection.user !== undefined) this.perUser.decrement(connection.user);
+    this.perClient.decrement(connection.client);
+    this.counters.disconnects[reason]++;
+    if (handle) this.emit('disconnect', handle, reason);
+    this.onQueuesEmpty?.();
+  }
+
+  private createHandle(connection: Connection): SseConnection {
+    const registry = this.registry;
+    return {
+      id: connection.id,
+      user: connection.user,
+      get rooms() {
+        return connection.rooms;
+      },
+      get closed() {
+        return connection.isClosed;
+      },
+      join: (room) => {
+        checkName('room', room);
+        registry.join(connection, room);
+      },
+      leave: (room) => {
+        registry.leave(connection, room);
+      },
+      close: () => connection.close('closed-by-server'),
+    };
+  }
+
+  // ---- timers, admission, errors ----------------------------------------------------------
+
+  private startHeartbeat(): void {
+    if (this.heartbeat || this.stopping) return;
+    const half = Math.max(50, Math.floor(this.options.keepAliveMs / 2));
+    // One timer for the whole hub: every tick, streams silent for half the keep-alive get a
+    // comment, so no stream is ever silent for longer than keepAliveMs.
+    this.heartbeat = setInterval(() => {
+      const now = Date.now();
+      for (const connection of this.registry.byId.values()) {
+        if (connection.blockedSince > 0) connection.cutIfStalled(now, this.options.maxStallMs);
+        else if (now - connection.lastWriteAt >= half && !connection.dirty) {
+          this.stage(connection, HEARTBEAT, -1);
+        }
+      }
+      for (const [position, waiter] of this.waiters) {
+        if (waiter.deadline <= now) {
+          this.waiters.delete(position);
+          waiter.resolve(undefined);
+        }
+      }
+    }, half);
+    this.heartbeat.unref();
+  }
+
+  private checkAdmission(user: string | undefined, client: string): void {
+    if (!this.accepting || this.stopping) {
+      throw new SseError(
+        'SSE_SHUTTING_DOWN',
+        'This instance is shutting down; reconnect to another one.',
+      );
+    }
+    if (this.open.size >= this.options.maxConnections) {
+      throw new SseError(
+        'SSE_TOO_MANY_CONNECTIONS',
+        `This instance already holds ${this.open.size} streams (maxConnections).`,
+      );
+    }
+    if (this.perClient.get(client) >= this.options.maxConnectionsPerClient) {
+      throw new SseError(
+        'SSE_TOO_MANY_CONNECTIONS',
+        `Client ${client} already has ${this.options.maxConnectionsPerClient} streams on this instance (maxConnectionsPerClient).`,
+        { details: { client } },
+      );
+    }
+    if (user !== undefined && this.perUser.get(user) >= this.options.maxConnectionsPerUser) {
+      throw new SseError(
+        'SSE_TOO_MANY_CONNECTIONS',
+        `User already has ${this.options.maxConnectionsPerUser} streams on this instance (maxConnectionsPerUser); close one first.`,
+        { details: { user } },
+      );
+    }
+  }
+
+  private serialize(data: unknown): string {
+    let text: unknown;
+    try {
+      text = this.options.serializer(data);
+    } catch (error) {
+      throw new SseError(
+        'SSE_SERIALIZE_FAILED',
+        `The serializer threw: ${toError(error).message}`,
+        { cause: error },
+      );
+    }
+    if (typeof text !== 'string') {
+      throw new SseError(
+        'SSE_SERIALIZE_FAILED',
+        `The serializer must return a string, got ${typeof text} (is data undefined?).`,
+      );
+    }
+    // Cheap upper bound first: UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (text.length * 3 > this.options.maxPayloadBytes) {
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (bytes > this.options.maxPayloadBytes) {
+        throw new SseError(
+          'SSE_PAYLOAD_TOO_LARGE',
+          `Payload is ${bytes} bytes, over maxPayloadBytes (${this.options.maxPayloadBytes}). Send a reference instead, or raise the limit.`,
+          { details: { bytes, limit: this.options.maxPayloadBytes } },
+        );
+      }
+    }
+    return text;
+  }
+
+  private localDelivery(position: string): Promise<number | undefined> | number {
+    const known = this.recent.get(position);
+    if (known !== undefined) {
+      this.recent.delete(position);
+      return known;
+    }
+    return new Promise((resolve) => {
+      this.waiters.set(position, { resolve, deadline: Date.now() + LOCAL_DELIVERY_TIMEOUT_MS });
+    });
+  }
+
+  private rememberDelivery(position: string, recipients: number): void {
+    const waiter = this.waiters.get(position);
+    if (waiter) {
+      this.waiters.delete(position);
+      waiter.resolve(recipients);
+      return;
+    }
+    this.recent.set(position, recipients);
+    if (this.recent.size > RECENT_DELIVERIES) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  private reportError(error: Error, connection: SseConnection | undefined): void {
+    // An `error` event without a listener would throw from EventEmitter: never let a
+    // reporting path crash the application.
+    if (this.listenerCount('error') > 0) this.emit('error', error, connection);
+  }
+
+  private async runShutdown(options: ShutdownOptions): Promise<void> {
+    this.accepting = false;
+    const graceMs = options.graceMs ?? 5_000;
+    const spread = options.reconnectSpreadMs ?? 3_000;
+    if (this.flushScheduled) this.flush();
+    if (options.announce ?? true) {
+      for (const connection of this.open.keys()) {
+        const retry = this.options.retryMs + Math.floor(Math.random() * spread);
+        connection.writeDirect(
+          encodeFrame({
+            event: SHUTDOWN_EVENT,
+            data: JSON.stringify({ reconnectInMs: retry }),
+            retry,
+          }),
+        );
+      }
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, graceMs);
+      const check = (): void => {
+        for (const connection of this.open.keys()) if (connection.queuedItems > 0) return;
+        done();
+      };
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.onQueuesEmpty = check;
+      check();
+    });
+    this.onQueuesEmpty = undefined;
+    for (const connection of [...this.open.keys()]) connection.close('shutdown');
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    for (const waiter of this.waiters.values()) waiter.resolve(undefined);
+    this.waiters.clear();
+    try {
+      await this.bus.close();
+    } catch (error) {
+      this.reportError(toError(error), undefined);
+    }
+    this.onBusState('closed', undefined);
+  }
+}
+
+function checkName(kind: 'user' | 'room', value: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256) {
+    throw new SseError(
+      'SSE_INVALID_FIELD',
+      `A ${kind} must be a non-empty string of at most 256 characters.`,
+      {
+        details: { [kind]: typeof value === 'string' ? value.slice(0, 64) : typeof value },
+      },
+    );
+  }
+}
+
+/**
+ * Creates a hub. With no options it runs on one process with the in-process bus.
+ *
+ * @example
+ * ```ts
+ * import http from 'node:http';
+ * import { createHub } from '@sse/core';
+ *
+ * const hub = createHub();
+ * http.createServer((req, res) => {
+ *   if (req.url?.startsWith('/events')) void hub.handle(req, res, { user: 'alice', rooms: ['lobby'] });
+ *   else res.end();
+ * }).listen(3000);
+ * setInterval(() => void hub.publish({ to: { room: 'lobby' }, event: 'tick', data: Date.now() }), 1000);
+ * ```
+ */
+export function createHub(options: HubOptions = {}): Hub {
+  return new Hub(options);
+}

@@ -1,0 +1,86 @@
+import type { Connection } from './connection.js';
+import type { ResolvedTarget } from './target.js';
+
+/**
+ * Live connections indexed by id, user and room. Every operation is O(1) (joining N rooms
+ * is N operations); nothing scans all connections on the hot path.
+ */
+export class Registry {
+  readonly byId: Map<string, Connection> = new Map();
+  readonly byUser: Map<string, Set<Connection>> = new Map();
+  readonly byRoom: Map<string, Set<Connection>> = new Map();
+
+  add(connection: Connection): void {
+    this.byId.set(connection.id, connection);
+    if (connection.user !== undefined) addTo(this.byUser, connection.user, connection);
+    for (const room of connection.rooms) addTo(this.byRoom, room, connection);
+  }
+
+  remove(connection: Connection): void {
+    if (!this.byId.delete(connection.id)) return;
+    if (connection.user !== undefined) removeFrom(this.byUser, connection.user, connection);
+    for (const room of connection.rooms) removeFrom(this.byRoom, room, connection);
+  }
+
+  join(connection: Connection, room: string): boolean {
+    if (connection.rooms.has(room)) return false;
+    connection.rooms.add(room);
+    if (this.byId.has(connection.id)) addTo(this.byRoom, room, connection);
+    return true;
+  }
+
+  leave(connection: Connection, room: string): boolean {
+    if (!connection.rooms.delete(room)) return false;
+    if (this.byId.has(connection.id)) removeFrom(this.byRoom, room, connection);
+    return true;
+  }
+
+  /** The local connections a target reaches. */
+  recipients(target: ResolvedTarget): Iterable<Connection> {
+    switch (target.kind) {
+      case 'all':
+        return this.byId.values();
+      case 'user':
+        return this.byUser.get(target.value) ?? NONE;
+      case 'room':
+        return this.byRoom.get(target.value) ?? NONE;
+      case 'connection': {
+        const connection = this.byId.get(target.value);
+        return connection ? [connection] : NONE;
+      }
+    }
+  }
+}
+
+/** Whether an entry addressed to `target` is for `connection` (used when replaying). */
+export function addresses(target: ResolvedTarget, connection: Connection): boolean {
+  switch (target.kind) {
+    case 'all':
+      return true;
+    case 'user':
+      return connection.user === target.value;
+    case 'room':
+      return connection.rooms.has(target.value);
+    case 'connection':
+      return connection.id === target.value;
+  }
+}
+
+const NONE: readonly Connection[] = [];
+
+function addTo(index: Map<string, Set<Connection>>, key: string, connection: Connection): void {
+  const set = index.get(key);
+  if (set) set.add(connection);
+  else index.set(key, new Set([connection]));
+}
+
+function removeFrom(
+  index: Map<string, Set<Connection>>,
+  key: string,
+  connection: Connection,
+): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(connection);
+  if (set.size === 0) index.delete(key);
+}

@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { SseError } from '../errors.js';
+
+/** An HTTP/1.1 or HTTP/2 (compatibility API) request. */
+export type SseRequest = IncomingMessage | Http2ServerRequest;
+/** An HTTP/1.1 or HTTP/2 (compatibility API) response. */
+export type SseResponse = ServerResponse | Http2ServerResponse;
+
+/**
+ * The few things the hub needs from a response: the framework-neutral seam that the
+ * bindings translate to.
+ */
+export interface SseSink {
+  /** Writes bytes; `false` means the socket buffer is full: wait for `onDrain`. */
+  write(chunk: Buffer): boolean;
+  /** Ends the response cleanly. */
+  end(): void;
+  /** Tears the stream down at once (a client that stopped reading). */
+  destroy(): void;
+  /** Whether the response can still be written to. */
+  readonly writable: boolean;
+}
+
+/** Callbacks a sink reports to; registered once per connection. */
+export interface SinkEvents {
+  drain(): void;
+  close(): void;
+}
+
+/** Headers for an SSE response. `Connection` is added on HTTP/1.1 only (illegal on HTTP/2). */
+export function streamHeaders(
+  http2: boolean,
+  extra?: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+    ...extra,
+  };
+  if (!http2) headers.connection = 'keep-alive';
+  return headers;
+}
+
+/**
+ * Sends the SSE headers at once and wraps the response in a {@link SseSink}.
+ * Also switches off Nagle's algorithm and socket timeouts on HTTP/1.1, because an SSE
+ * stream is long-lived and latency-sensitive by design.
+ */
+export function openResponseSink(
+  request: SseRequest,
+  response: SseResponse,
+  events: SinkEvents,
+  extraHeaders?: Readonly<Record<string, string>>,
+): SseSink {
+  const http2 = request.httpVersionMajor === 2;
+  const res = response as ServerResponse;
+  if (!http2) {
+    const socket = (request as IncomingMessage).socket;
+    socket.setNoDelay(true);
+    socket.setTimeout(0);
+    socket.setKeepAlive(true);
+  }
+  res.writeHead(200, streamHeaders(http2, extraHeaders));
+  res.flushHeaders();
+  res.on('drain', events.drain);
+  res.on('close', events.close);
+  return {
+    write: (chunk) => res.write(chunk),
+    end: () => {
+      if (!res.writableEnded) res.end();
+    },
+    destroy: () => {
+      res.destroy();
+    },
+    get writable() {
+      return !isResponseGone(response);
+    },
+  };
+}
+
+/**
+ * Answers a refused stream with the error's HTTP status and a JSON body
+ * `{ error: code, message }`; adds `Retry-After` to 429 and 503. Does nothing when headers
+ * were already sent.
+ */
+export function writeRefusal(response: SseResponse, error: SseError): void {
+  if (response.headersSent) return;
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  if (error.status === 503 || error.status === 429) headers['retry-after'] = '5';
+  (response as ServerResponse).writeHead(error.status, headers);
+  response.end(JSON.stringify({ error: error.code, message: error.message }));
+}
+
+/**
+ * Whether a response can no longer be written to. HTTP/2 compatibility responses have no
+ * `destroyed` of their own, so their stream is asked.
+ */
+export function isResponseGone(response: SseResponse): boolean {
+  if (response.writableEnded) return true;
+  const stream = (response as Http2ServerResponse).stream as { destroyed?: boolean } | undefined;
+  if (stream && typeof stream === 'object' && 'destroyed' in stream)
+    return stream.destroyed === true;
+  return (response as ServerResponse).destroyed === true;
+}
