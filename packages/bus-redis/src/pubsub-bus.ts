@@ -134,7 +134,6 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
       }
       started = true;
       watch.setSideLive(true);
-      listener.status?.('ready');
     },
     async publish(payload: string): Promise<string> {
       if (closed) throw closedError('publish');

@@ -138,10 +138,11 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
       listener = target;
       const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
       connections = conn;
+      // A blocked XREAD is re-sent by ioredis on reconnect, so the reader is live once ready.
       watch = watchStatus(
         conn,
         (state, error) => listener?.status?.(state, error),
-        () => undefined,
+        () => watch?.setSideLive(true),
       );
       try {
         await Promise.all([
@@ -166,7 +167,6 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
           : unavailable(`read stream "${keys.stream}"`, error);
       }
       watch.setSideLive(true);
-      listener.status?.('ready');
       reading = readLoop(conn);
     },
     async publish(payload: string): Promise<string> {
