@@ -1,10 +1,10 @@
 import type { Bus, BusListener } from '@sse/core';
 import { SseError, toError } from '@sse/core';
+import { assertCanPublish, assertCanStart, connectBoth, startFailure } from './bus-guards.js';
 import {
   type BusConnections,
   openConnections,
   type StatusWatch,
-  waitReady,
   watchStatus,
 } from './connection.js';
 import { closedError, unavailable, withTimeout } from './errors.js';
@@ -98,12 +98,7 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
     kind: 'redis-pubsub',
     retainsHistory: false,
     async start(target: BusListener): Promise<void> {
-      if (closed) throw closedError('start');
-      if (listener)
-        throw new SseError(
-          'SSE_INVALID_OPTION',
-          'Bus.start() was already called on this Redis bus.',
-        );
+      assertCanStart(closed, listener !== undefined);
       listener = target;
       const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
       connections = conn;
@@ -117,10 +112,7 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
         },
       );
       try {
-        await Promise.all([
-          waitReady(conn.command, common.connectTimeoutMs, 'command connection'),
-          waitReady(conn.side, common.connectTimeoutMs, 'subscriber connection'),
-        ]);
+        await connectBoth(conn, common.connectTimeoutMs, 'subscriber connection');
         await withTimeout(
           conn.side.subscribe(keys.pubsub),
           common.connectTimeoutMs,
@@ -128,24 +120,13 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
         );
       } catch (error) {
         await this.close();
-        throw error instanceof SseError
-          ? error
-          : unavailable(`subscribe to "${keys.pubsub}"`, error);
+        throw startFailure(error, `subscribe to "${keys.pubsub}"`);
       }
       started = true;
       watch.setSideLive(true);
     },
     async publish(payload: string): Promise<string> {
-      if (closed) throw closedError('publish');
-      if (typeof payload !== 'string') {
-        throw new SseError(
-          'SSE_INVALID_FIELD',
-          `Bus payload must be a string, got ${typeof payload}.`,
-        );
-      }
-      const conn = connections;
-      if (!conn || !watch)
-        throw new SseError('SSE_INVALID_OPTION', 'Call start() before publish().');
+      const conn = assertCanPublish(closed, payload, connections);
       const deadline = Date.now() + common.publishTimeoutMs;
       const attempt = async (): Promise<string> => {
         // Publishing while our own subscriber is down would lose the entry for this member.

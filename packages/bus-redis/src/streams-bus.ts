@@ -1,10 +1,10 @@
 import type { Bus, BusEntry, BusListener, HistoryResult } from '@sse/core';
 import { SseError, toError } from '@sse/core';
+import { assertCanPublish, assertCanStart, connectBoth, startFailure } from './bus-guards.js';
 import {
   type BusConnections,
   openConnections,
   type StatusWatch,
-  waitReady,
   watchStatus,
 } from './connection.js';
 import { closedError, unavailable, withTimeout } from './errors.js';
@@ -129,12 +129,7 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
     kind: 'redis-streams',
     retainsHistory: true,
     async start(target: BusListener): Promise<void> {
-      if (closed) throw closedError('start');
-      if (listener)
-        throw new SseError(
-          'SSE_INVALID_OPTION',
-          'Bus.start() was already called on this Redis bus.',
-        );
+      assertCanStart(closed, listener !== undefined);
       listener = target;
       const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
       connections = conn;
@@ -145,10 +140,7 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
         () => watch?.setSideLive(true),
       );
       try {
-        await Promise.all([
-          waitReady(conn.command, common.connectTimeoutMs, 'command connection'),
-          waitReady(conn.side, common.connectTimeoutMs, 'reader connection'),
-        ]);
+        await connectBoth(conn, common.connectTimeoutMs, 'reader connection');
         // Capture "$" now: the first XREAD (issued later) starts exactly here, so nothing
         // published after start() resolves can fall between the two.
         const info = await withTimeout(
@@ -162,23 +154,13 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
         lastId = info?.lastGeneratedId ?? '0-0';
       } catch (error) {
         await this.close();
-        throw error instanceof SseError
-          ? error
-          : unavailable(`read stream "${keys.stream}"`, error);
+        throw startFailure(error, `read stream "${keys.stream}"`);
       }
       watch.setSideLive(true);
       reading = readLoop(conn);
     },
     async publish(payload: string): Promise<string> {
-      if (closed) throw closedError('publish');
-      if (typeof payload !== 'string') {
-        throw new SseError(
-          'SSE_INVALID_FIELD',
-          `Bus payload must be a string, got ${typeof payload}.`,
-        );
-      }
-      const conn = connections;
-      if (!conn) throw new SseError('SSE_INVALID_OPTION', 'Call start() before publish().');
+      const conn = assertCanPublish(closed, payload, connections);
       let result: unknown;
       try {
         result = await withTimeout(
