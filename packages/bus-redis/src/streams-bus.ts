@@ -57,6 +57,7 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
   let lastId = '0-0';
   let lastEpoch: string | undefined;
   let reading: Promise<void> | undefined;
+  let reconnected = false;
 
   function deliver(raw: readonly RawStreamEntry[]): void {
     for (const entry of raw) {
@@ -79,12 +80,14 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
     }
   }
 
-  // After a reconnect: if retention trimmed entries we had not read yet, say so.
+  // If retention trimmed entries after the last one this member delivered, say so.
   async function checkTrimmedWhileAway(conn: BusConnections): Promise<void> {
     try {
       const info = parseStreamInfo(await conn.side.xinfo('STREAM', keys.stream));
       if (lastId !== '0-0' && entriesAfterAreGone(info, lastId)) {
-        listener?.gap?.(`entries after ${lastId} were trimmed while this member was disconnected`);
+        listener?.gap?.(
+          `entries after ${lastId} were trimmed by retention before this member read them`,
+        );
       }
     } catch (error) {
       if (!isNoSuchKey(error)) throw error;
@@ -95,7 +98,6 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
     let failures = 0;
     while (!closed) {
       try {
-        if (failures > 0) await checkTrimmedWhileAway(conn);
         const reply = await conn.side.xread(
           'COUNT',
           readBatch,
@@ -111,12 +113,21 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
         }
         if (!reply || closed) continue;
         for (const stream of reply as unknown[]) {
-          if (Array.isArray(stream) && stream[0] === keys.stream)
-            deliver(parseStreamEntries(stream[1]));
+          if (!Array.isArray(stream) || stream[0] !== keys.stream) continue;
+          const batch = parseStreamEntries(stream[1]);
+          // Retention may have trimmed entries this member never read: after a reconnect
+          // (ioredis re-sends the blocked XREAD, so this is the first moment to look) or when
+          // a full batch says this member lags behind. Checked before delivering the batch.
+          if (reconnected || batch.length >= readBatch) {
+            reconnected = false;
+            await checkTrimmedWhileAway(conn);
+          }
+          deliver(batch);
         }
       } catch (error) {
         if (closed) return;
         failures++;
+        reconnected = true;
         watch?.setSideLive(false);
         listener?.status?.('reconnecting', toError(error));
         // Queued commands wait for the reconnect; this pause only bounds a loop on hard errors.
@@ -137,7 +148,10 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
       watch = watchStatus(
         conn,
         (state, error) => listener?.status?.(state, error),
-        () => watch?.setSideLive(true),
+        () => {
+          reconnected = lastId !== '0-0';
+          watch?.setSideLive(true);
+        },
       );
       try {
         await connectBoth(conn, common.connectTimeoutMs, 'reader connection');

@@ -1,4 +1,5 @@
 import { isSseError } from '@sse/core';
+import { waitFor } from '@sse/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisBus } from '../src/index.js';
@@ -123,5 +124,40 @@ describe('connections', () => {
     const error = await bus.start({ entry: () => undefined }).catch((reason: unknown) => reason);
     expect(isSseError(error, 'SSE_BUS_UNAVAILABLE'), String(error)).toBe(true);
     await bus.close();
+  });
+});
+
+describe('streams reader behind retention', () => {
+  it('reports a gap when entries it never read were trimmed', async () => {
+    const channel = `lagging-${++counter}`;
+    const options = {
+      mode: 'streams',
+      channel,
+      keyPrefix,
+      redis: SHARED_REDIS_URL,
+      retention: { maxLen: 10 },
+    } as const;
+    const writer = await startMember(createRedisBus(options));
+    members.push(writer);
+    const slow = createRedisBus({ ...options, readBatch: 5 });
+    const seen: string[] = [];
+    const gaps: string[] = [];
+    await slow.start({
+      entry: ({ payload }) => {
+        // 2 ms of work per entry: this member falls hundreds of entries behind the writer.
+        const until = Date.now() + 2;
+        while (Date.now() < until);
+        seen.push(payload);
+      },
+      gap: (reason) => gaps.push(reason),
+    });
+    members.push({ bus: slow, entries: [], states: [], gaps });
+    await Promise.all(Array.from({ length: 600 }, (_, i) => writer.bus.publish(`w${i}`)));
+    await waitFor(() => seen.at(-1) === 'w599', 10_000, 'the slow member to reach the head');
+    expect(seen.length).toBeLessThan(600);
+    expect(
+      gaps.some((g) => /trimmed by retention/.test(g)),
+      JSON.stringify(gaps),
+    ).toBe(true);
   });
 });
