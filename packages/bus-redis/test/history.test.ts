@@ -2,7 +2,7 @@ import { isSseError } from '@sse/core';
 import { waitFor } from '@sse/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisBus } from '../src/index.js';
+import { createRedisBus, type StreamRetention } from '../src/index.js';
 import { type Member, startMember } from './member.js';
 import { connectShared, deleteKeys, SHARED_REDIS_URL, uniquePrefix } from './shared-redis.js';
 
@@ -22,7 +22,7 @@ afterAll(async () => {
   admin.disconnect();
 });
 
-async function join(options: { retention?: { maxLen: number } } = {}): Promise<Member> {
+async function join(options: { retention?: StreamRetention } = {}): Promise<Member> {
   const channel = `history-${++counter}`;
   const member = await startMember(
     createRedisBus({ mode: 'streams', channel, keyPrefix, redis: SHARED_REDIS_URL, ...options }),
@@ -53,20 +53,24 @@ describe('streams readAfter()', () => {
     expect(await m.bus.readAfter!(position, 10)).toEqual({ ok: true, entries: [] });
   });
 
-  it('says "trimmed" when entries after the position fell out of retention', async () => {
-    const m = await join({ retention: { maxLen: 10 } });
-    const positions: string[] = [];
-    // MAXLEN ~ trims whole radix-tree nodes (100 entries by default), so write well past that.
-    for (let i = 0; i < 400; i++) positions.push(await m.bus.publish(`t${i}`));
-    expect(await m.bus.readAfter!(positions[0]!, 10)).toEqual({ ok: false, reason: 'trimmed' });
-    const recent = await m.bus.readAfter!(positions[395]!, 10);
-    expect(recent.ok && recent.entries.map((e) => e.payload)).toEqual([
-      't396',
-      't397',
-      't398',
-      't399',
-    ]);
-  });
+  it.each([{ retention: { maxLen: 10 } }, { retention: { maxAgeMs: 1 } }])(
+    'says "trimmed" when entries after the position fell out of retention ($retention)',
+    async ({ retention }) => {
+      const m = await join({ retention });
+      const positions: string[] = [];
+      // Trimming with "~" drops whole radix-tree nodes (100 entries by default): write well past that.
+      for (let i = 0; i < 400; i++) positions.push(await m.bus.publish(`t${i}`));
+      expect(await admin.xlen(`${keyPrefix}{history-${counter}}:stream`)).toBeLessThan(400);
+      expect(await m.bus.readAfter!(positions[0]!, 10)).toEqual({ ok: false, reason: 'trimmed' });
+      const recent = await m.bus.readAfter!(positions[395]!, 10);
+      expect(recent.ok && recent.entries.map((e) => e.payload)).toEqual([
+        't396',
+        't397',
+        't398',
+        't399',
+      ]);
+    },
+  );
 
   it('orders positions of one epoch and refuses to order across epochs', async () => {
     const m = await join();
@@ -91,6 +95,11 @@ describe('connections', () => {
         );
         const position = await m.bus.publish('via your client');
         expect(position).toMatch(/^[0-9a-f]{16}:/);
+        await waitFor(
+          () => m.entries.some((e) => e.position === position),
+          5000,
+          `${mode}: the entry via your client`,
+        );
         await m.bus.close();
         expect(client.status).toBe('ready');
         expect(await client.ping()).toBe('PONG');
