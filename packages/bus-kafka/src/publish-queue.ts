@@ -37,7 +37,8 @@ export class PublishQueue {
         const batch = this.take();
         try {
           const { partition, baseOffset } = await this.send(batch.map((p) => p.payload));
-          for (const [i, p] of batch.entries()) p.resolve({ partition, offset: baseOffset + BigInt(i) });
+          for (const [i, p] of batch.entries())
+            p.resolve({ partition, offset: baseOffset + BigInt(i) });
         } catch (error) {
           for (const p of batch) p.reject(error);
         }
