@@ -63,7 +63,6 @@ function properties({ port, controllerPort, dataDir }) {
     'default.replication.factor=1',
     'min.insync.replicas=1',
     'group.initial.rebalance.delay.ms=0',
-    'log.flush.interval.messages=1',
     // Room for 1 MiB payloads plus envelope (the default limit is just under 1 MiB).
     'message.max.bytes=8388608',
     'replica.fetch.max.bytes=8388608',
