@@ -99,7 +99,9 @@ export async function startKafka(options = {}) {
   const classpath = `${libs}/*`;
   const jvm = ['-Xmx512m', '-Xms256m', `-Dlog4j.configuration=file:${log4j}`, '-cp', classpath];
   // The cluster id is 16 random bytes in unpadded base64url; it changes on every format.
-  const clusterId = randomBytes(16).toString('base64url');
+  // An id starting with '-' would be read as an option by the formatter: draw again.
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const format = spawnSync(
     'java',
     [
