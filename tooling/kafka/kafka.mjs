@@ -63,7 +63,6 @@ function properties({ port, controllerPort, dataDir }) {
     'default.replication.factor=1',
     'min.insync.replicas=1',
     'group.initial.rebalance.delay.ms=0',
-    'log.flush.interval.messages=1',
     // Room for 1 MiB payloads plus envelope (the default limit is just under 1 MiB).
     'message.max.bytes=8388608',
     'replica.fetch.max.bytes=8388608',
@@ -100,7 +99,9 @@ export async function startKafka(options = {}) {
   const classpath = `${libs}/*`;
   const jvm = ['-Xmx512m', '-Xms256m', `-Dlog4j.configuration=file:${log4j}`, '-cp', classpath];
   // The cluster id is 16 random bytes in unpadded base64url; it changes on every format.
-  const clusterId = randomBytes(16).toString('base64url');
+  // An id starting with '-' would be read as an option by the formatter: draw again.
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const format = spawnSync(
     'java',
     [
