@@ -1,0 +1,183 @@
+import { SseReader, waitFor } from '@sse/core/testing';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RoundRobinProxy, startProxy } from '../src/proxy.js';
+import { launchBrowser, openAs, send, shownTexts } from './browser.js';
+import { login, postJson } from './helpers.js';
+import {
+  assertRedis,
+  freePort,
+  healthOnNewConnection,
+  REDIS_URL,
+  runServerToExit,
+  type ServerProcess,
+  spawnServer,
+  startPrivateRedis,
+  stopAll,
+  stopProcess,
+  uniqueChannel,
+} from './processes.js';
+
+const SECRET = 'scale-out-secret';
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  await assertRedis();
+});
+
+afterAll(async () => {
+  await stopAll();
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+});
+
+async function connections(url: string): Promise<number> {
+  const response = await fetch(`${url}/healthz`);
+  return ((await response.json()) as { connections: number }).connections;
+}
+
+describe('configuration refusals', () => {
+  it('refuses WORKERS > 1 with BUS=memory, with a clear message', async () => {
+    const { code, output } = await runServerToExit({ WORKERS: '2', BUS: 'memory' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/WORKERS=2 with BUS=memory/);
+    expect(output).toMatch(/Use BUS=redis/);
+  });
+});
+
+describe('health with a real broker', () => {
+  it('answers 200 on /healthz with Redis up and 503 once Redis is down', async () => {
+    const redis = await startPrivateRedis();
+    cleanups.push(() => redis.stop());
+    const { channel } = uniqueChannel();
+    const server = await spawnServer({
+      BUS: 'redis',
+      REDIS_URL: redis.url,
+      CHAT_CHANNEL: channel,
+      SESSION_SECRET: SECRET,
+    });
+    const health = async (): Promise<number> => (await fetch(`${server.url}/healthz`)).status;
+    expect(await health()).toBe(200);
+    const body = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, unknown>;
+    expect(body.bus).toMatch(/redis/);
+    await stopProcess(redis.child, 'SIGKILL');
+    await waitFor(
+      async () => (await health()) === 503,
+      15_000,
+      '/healthz to answer 503 with Redis down',
+    );
+    await stopProcess(server.child);
+  });
+});
+
+describe('WORKERS=2 on one port with BUS=redis', () => {
+  it('delivers every message to streams on every worker', async () => {
+    const { channel, cleanup } = uniqueChannel();
+    cleanups.push(cleanup);
+    const port = await freePort();
+    const primary = spawnServer({
+      BUS: 'redis',
+      REDIS_URL,
+      CHAT_CHANNEL: channel,
+      SESSION_SECRET: SECRET,
+      WORKERS: '2',
+      PORT: String(port),
+    });
+    primary.catch(() => {}); // resolves never for WORKERS>1: readiness is polled below
+    const url = `http://127.0.0.1:${port}`;
+    const instances = new Set<string>();
+    await waitFor(
+      async () => {
+        const health = await healthOnNewConnection(url).catch(() => undefined);
+        if (health?.status === 200) instances.add(health.instance);
+        return instances.size >= 2;
+      },
+      20_000,
+      'both workers to answer',
+      100,
+    );
+    const cookie = await login(url, 'walter');
+    const readers: SseReader[] = [];
+    for (let i = 0; i < 4; i++)
+      readers.push(await SseReader.open(`${url}/events?room=workers`, { cookie }));
+    // Streams must be live before the post: wait for each stream's own presence event.
+    await waitFor(
+      () => readers.every((r) => r.named('presence').length > 0),
+      10_000,
+      'presence on every stream',
+    );
+    const { status } = await postJson(
+      `${url}/rooms/workers/messages`,
+      { text: 'to every worker' },
+      cookie,
+    );
+    expect(status).toBe(201);
+    await waitFor(
+      () =>
+        readers.every((r) => r.named('message').some((e) => e.data.includes('to every worker'))),
+      10_000,
+      'the message on all four streams',
+    );
+    for (const reader of readers) reader.close();
+  });
+});
+
+describe('two instances on Redis behind the round-robin proxy', () => {
+  let browser: Browser;
+  let proxy: RoundRobinProxy;
+  let one: ServerProcess;
+  let two: ServerProcess;
+
+  afterAll(async () => {
+    await browser?.close();
+    await proxy?.close();
+  });
+
+  it('recovers a page on the other instance when its instance is killed, showing every message exactly once', async () => {
+    const { channel, cleanup } = uniqueChannel();
+    cleanups.push(cleanup);
+    const env = { BUS: 'redis', REDIS_URL, CHAT_CHANNEL: channel, SESSION_SECRET: SECRET };
+    [one, two] = await Promise.all([
+      spawnServer({ ...env, INSTANCE_ID: 'one' }),
+      spawnServer({ ...env, INSTANCE_ID: 'two' }),
+    ]);
+    proxy = await startProxy([one.url, two.url], 0);
+    browser = await launchBrowser();
+
+    // A goes through the proxy; B talks to whichever instance A's stream is not on.
+    const a = await openAs(browser, proxy.url, 'anna');
+    await waitFor(
+      async () => (await connections(one.url)) + (await connections(two.url)) === 1,
+      10_000,
+      "A's stream",
+    );
+    const [aHome, other] = (await connections(one.url)) === 1 ? [one, two] : [two, one];
+    const b = await openAs(browser, other.url, 'ben');
+    await send(b.page, 'before the crash');
+    await send(a.page, 'me too');
+    for (const page of [a.page, b.page]) {
+      await expect
+        .poll(() => shownTexts(page), { timeout: 10_000 })
+        .toEqual(['before the crash', 'me too']);
+    }
+
+    // Kill A's instance outright (no graceful shutdown), then B keeps talking.
+    await stopProcess(aHome.child, 'SIGKILL');
+    const during = Array.from({ length: 5 }, (_, i) => `while A reconnects ${i + 1}`);
+    for (const text of during) await send(b.page, text);
+
+    const expected = ['before the crash', 'me too', ...during];
+    await expect.poll(() => shownTexts(a.page), { timeout: 20_000 }).toEqual(expected);
+    await expect
+      .poll(() => a.page.getAttribute('#conn', 'data-state'), { timeout: 10_000 })
+      .toBe('live');
+    expect(await connections(other.url)).toBeGreaterThanOrEqual(2); // A now streams from B's instance
+    // And A can still post (through the proxy, to the live instance).
+    await send(a.page, 'back on the other instance');
+    await expect
+      .poll(async () => (await shownTexts(b.page)).at(-1), { timeout: 10_000 })
+      .toBe('back on the other instance');
+    const texts = await shownTexts(a.page);
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(a.errors).toEqual([]);
+  });
+});
