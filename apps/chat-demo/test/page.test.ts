@@ -7,7 +7,15 @@ import { launchBrowser, openAs, send, shownTexts, shownUsers, type UserPage } fr
 import { login, postJson, startTestServer } from './helpers.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
-const SCREENSHOT = fileURLToPath(new URL('../docs/screenshot.png', import.meta.url));
+// Written under test-results/ (ignored by git) on every run; into docs/ (the README's
+// picture) only with UPDATE_SCREENSHOTS=1, so a test run leaves the tree clean.
+const SHOT_DIR = fileURLToPath(
+  new URL(
+    process.env.UPDATE_SCREENSHOTS === '1' ? '../docs/' : '../test-results/',
+    import.meta.url,
+  ),
+);
+const SCREENSHOT = `${SHOT_DIR}screenshot.png`;
 
 let server: ChatServer;
 let browser: Browser;
@@ -77,6 +85,33 @@ describe('the chat page, two users', () => {
     }
   });
 
+  it('recovers after a server restart that lost its memory, without showing anything twice', async () => {
+    const port = Number(new URL(server.url).port);
+    const before = await shownTexts(alice.page);
+    await server.close();
+    await expect
+      .poll(() => alice.page.getAttribute('#conn', 'data-state'), { timeout: 10_000 })
+      .not.toBe('live');
+    // Same port, same session secret, but a new in-process bus: old ids mean nothing now.
+    server = await startTestServer({ PORT: String(port) });
+    await expect
+      .poll(() => alice.page.getAttribute('#conn', 'data-state'), { timeout: 15_000 })
+      .toBe('live');
+    await expect.poll(() => shownUsers(alice.page), { timeout: 10_000 }).toEqual(['alice', 'bob']);
+    // The new server could not resume from the old ids: the page was told (sse-reset).
+    expect(await alice.page.textContent('#notice')).toContain('re-syncing history');
+    const carol = await login(server.url, 'carol');
+    expect(
+      (await postJson(`${server.url}/rooms/lobby/messages`, { text: 'after the restart' }, carol))
+        .status,
+    ).toBe(201);
+    for (const user of [alice, bob]) {
+      await expect
+        .poll(() => shownTexts(user.page), { timeout: 10_000 })
+        .toEqual([...before, 'after the restart']);
+    }
+  });
+
   it('joins a second room and keeps rooms apart', async () => {
     await alice.page.fill('#join-room', 'random');
     await alice.page.click('#join-form button');
@@ -95,8 +130,13 @@ describe('the chat page, two users', () => {
     await expect
       .poll(async () => (await shownTexts(bob.page)).at(-1))
       .toBe('Looks good. History, presence and reconnects all work.');
-    mkdirSync(fileURLToPath(new URL('../docs/', import.meta.url)), { recursive: true });
+    mkdirSync(SHOT_DIR, { recursive: true });
+    // The re-sync notice of the restart test fades 3 s after the stream is live again.
+    await expect.poll(() => bob.page.isHidden('#notice'), { timeout: 10_000 }).toBe(true);
+    await bob.page.setViewportSize({ width: 1100, height: 760 });
     await bob.page.screenshot({ path: SCREENSHOT });
+    await bob.page.setViewportSize({ width: 390, height: 760 });
+    await bob.page.screenshot({ path: SCREENSHOT.replace('.png', '-mobile.png') });
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
   });

@@ -44,6 +44,27 @@ describe('configuration refusals', () => {
   });
 });
 
+describe('graceful shutdown', () => {
+  it('announces sse-shutdown to open streams and exits 0 on SIGTERM', async () => {
+    const server = await spawnServer({ BUS: 'memory', SESSION_SECRET: SECRET });
+    const cookie = await login(server.url, 'gina');
+    const reader = await SseReader.open(`${server.url}/events?room=bye`, { cookie });
+    await waitFor(() => reader.named('presence').length > 0, 10_000, 'the stream to be live');
+    const exited = new Promise<number | null>((resolve) =>
+      server.child.once('exit', (code) => resolve(code)),
+    );
+    server.child.kill('SIGTERM');
+    await waitFor(
+      () => reader.named('sse-shutdown').length === 1,
+      10_000,
+      'the sse-shutdown event',
+    );
+    await waitFor(() => reader.ended, 10_000, 'the stream to end');
+    expect(await exited).toBe(0);
+    expect(server.output()).toContain('SIGTERM, shutting down');
+  });
+});
+
 describe('health with a real broker', () => {
   it('answers 200 on /healthz with Redis up and 503 once Redis is down', async () => {
     const redis = await startPrivateRedis();

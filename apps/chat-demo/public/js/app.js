@@ -133,7 +133,10 @@ function joinRoom(name, select = true) {
     onReset: (reason) => {
       // The server could not prove we missed nothing (e.g. it restarted and lost its
       // memory): start again from the room's history; already shown messages are de-duplicated.
-      if (name === active) showNotice(`Reconnected; re-syncing history (${reason}).`);
+      if (name === active)
+        showNotice(
+          `Reconnected to a server that could not replay what you missed; re-syncing history (${reason}).`,
+        );
       const now = Date.now();
       if (now - room.lastFresh > 5000) {
         room.lastFresh = now;

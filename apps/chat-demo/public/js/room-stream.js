@@ -129,6 +129,7 @@ export function openRoomStream(room, handlers) {
       lastEventId = '';
       source?.close();
       attempt = 0;
+      setState('connecting');
       connect();
     },
   };
