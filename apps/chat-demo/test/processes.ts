@@ -22,41 +22,51 @@ export interface ServerProcess {
 
 const children = new Set<ChildProcess>();
 
+/** Starts `src/server.ts` through tsx (no build needed), collecting its output. */
+function launch(env: Record<string, string>): { child: ChildProcess; output(): string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: APP_DIR,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  let out = '';
+  const collect = (chunk: Buffer): void => {
+    out += chunk.toString();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  return { child, output: () => out };
+}
+
 /**
- * Runs `src/server.ts` (through tsx) with `env`, and resolves once it printed its URL.
+ * Runs the server with `env` and resolves once it (every worker, with WORKERS) printed its URL.
  * @throws Error with the process output when it exits first or after `timeoutMs`.
  */
 export function spawnServer(
   env: Record<string, string>,
   timeoutMs = 20_000,
 ): Promise<ServerProcess> {
+  const { child, output } = launch(env);
+  const workers = Number(env.WORKERS ?? 1);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: APP_DIR,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let out = '';
-    const output = (): string => out;
     const timer = setTimeout(
-      () => reject(new Error(`server did not start in ${timeoutMs} ms:\n${out}`)),
+      () => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output()}`)),
       timeoutMs,
     );
-    const onData = (chunk: Buffer): void => {
-      out += chunk.toString();
-      const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match && !(env.WORKERS && Number(env.WORKERS) > 1)) {
+    const check = (): void => {
+      const urls = [...output().matchAll(/ on (http:\/\/127\.0\.0\.1:\d+)/g)];
+      if (urls.length >= workers) {
         clearTimeout(timer);
-        resolve({ child, url: match[1]!, output });
+        resolve({ child, url: urls[0]![1]!, output });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
     child.on('exit', (code, signal) => {
-      children.delete(child);
       clearTimeout(timer);
-      reject(new Error(`server exited (${signal ?? code}) before it was ready:\n${out}`));
+      reject(new Error(`server exited (${signal ?? code}) before it was ready:\n${output()}`));
     });
   });
 }
@@ -69,24 +79,15 @@ export function runServerToExit(
   env: Record<string, string>,
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; output: string }> {
+  const { child, output } = launch(env);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: APP_DIR,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`server did not exit in ${timeoutMs} ms:\n${out}`));
+      reject(new Error(`server did not exit in ${timeoutMs} ms:\n${output()}`));
     }, timeoutMs);
     child.on('exit', (code) => {
-      children.delete(child);
       clearTimeout(timer);
-      resolve({ code, output: out });
+      resolve({ code, output: output() });
     });
   });
 }

@@ -95,7 +95,7 @@ describe('WORKERS=2 on one port with BUS=redis', () => {
     const { channel, cleanup } = uniqueChannel();
     cleanups.push(cleanup);
     const port = await freePort();
-    const primary = spawnServer({
+    const primary = await spawnServer({
       BUS: 'redis',
       REDIS_URL,
       CHAT_CHANNEL: channel,
@@ -103,19 +103,7 @@ describe('WORKERS=2 on one port with BUS=redis', () => {
       WORKERS: '2',
       PORT: String(port),
     });
-    primary.catch(() => {}); // resolves never for WORKERS>1: readiness is polled below
-    const url = `http://127.0.0.1:${port}`;
-    const instances = new Set<string>();
-    await waitFor(
-      async () => {
-        const health = await healthOnNewConnection(url).catch(() => undefined);
-        if (health?.status === 200) instances.add(health.instance);
-        return instances.size >= 2;
-      },
-      20_000,
-      'both workers to answer',
-      100,
-    );
+    const url = primary.url;
     const cookie = await login(url, 'walter');
     const readers: SseReader[] = [];
     for (let i = 0; i < 4; i++)
@@ -125,6 +113,17 @@ describe('WORKERS=2 on one port with BUS=redis', () => {
       () => readers.every((r) => r.named('presence').length > 0),
       10_000,
       'presence on every stream',
+    );
+    // The four connections were spread over both workers (the primary round-robins them).
+    const perWorker = new Map<string, number>();
+    await waitFor(
+      async () => {
+        const health = await healthOnNewConnection(url);
+        perWorker.set(health.instance, health.connections);
+        return perWorker.size >= 2 && [...perWorker.values()].every((n) => n > 0);
+      },
+      10_000,
+      'streams on both workers',
     );
     const { status } = await postJson(
       `${url}/rooms/workers/messages`,
