@@ -71,7 +71,7 @@ export async function startChatServer(
     data: config.instanceId,
   });
 
-  const sessions = createSessions(config.sessionSecret);
+  const sessions = createSessions(config.sessionSecret, config.cookieSecure);
   const presence = createPresence(hub, tap, {
     refresh: config.bus !== 'memory',
     onError: (error) => log(`presence publish failed: ${(error as Error).message}`),

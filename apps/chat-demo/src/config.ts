@@ -16,6 +16,8 @@ export interface ChatConfig {
   /** True when SESSION_SECRET was not set and a random one was made for this start. */
   readonly sessionSecretGenerated: boolean;
   readonly workers: number;
+  /** Mark the session cookie `Secure` (serve over HTTPS, or behind a TLS proxy). */
+  readonly cookieSecure: boolean;
   /** Bus channel / stream / topic name, so several demos can share one broker. */
   readonly channel: string;
 }
@@ -47,6 +49,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
     sessionSecret: secret || randomBytes(32).toString('hex'),
     sessionSecretGenerated: !secret,
     workers,
+    cookieSecure: env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true',
     channel: env.CHAT_CHANNEL || 'chat-demo',
   };
 }
