@@ -123,6 +123,10 @@ describe('the chat page, two users', () => {
     expect(await shownTexts(bob.page)).not.toContain('Anyone into SSE trivia?');
     await alice.page.click('#rooms li:first-child button');
     await expect.poll(() => alice.page.textContent('#room-title')).toBe('#lobby');
+    // Leave #random again: one room, one stream.
+    await alice.page.click('#rooms li:nth-child(2) button.leave', { force: true });
+    await expect.poll(() => alice.page.$$eval('#rooms li', (n) => n.length)).toBe(1);
+    await expect.poll(() => server.hub.roomUsers('random')).toEqual([]);
   });
 
   it('takes a screenshot for the README', async () => {

@@ -258,9 +258,15 @@ function renderRooms() {
       if (room.unread > 0) button.append(el('span', 'badge', room.unread));
       button.setAttribute('aria-current', String(name === active));
       button.addEventListener('click', () => selectRoom(name));
-      button.addEventListener('auxclick', () => leaveRoom(name));
-      button.title = 'Click to open, middle-click to leave';
       li.append(button);
+      if (rooms.size > 1) {
+        const leave = el('button', 'leave', '×');
+        leave.type = 'button';
+        leave.title = `Leave #${name}`;
+        leave.setAttribute('aria-label', `Leave #${name}`);
+        leave.addEventListener('click', () => leaveRoom(name));
+        li.append(leave);
+      }
       return li;
     }),
   );
