@@ -3,5 +3,5 @@
  * @module
  */
 
-export type { KoaStreamContext, SseMiddlewareOptions } from './sse-middleware.js';
+export type { SseMiddlewareOptions, SseResolver } from './sse-middleware.js';
 export { sse } from './sse-middleware.js';

@@ -1,24 +1,51 @@
-// Cross-instance latency and throughput of the Redis bus, two processes on one Redis.
-//   node bench/cross-instance.mjs            (after `pnpm build`; REDIS_URL to point elsewhere)
+// Cross-instance latency and throughput of each bus, two processes on one broker.
+//   node src/bus-latency.mjs [redis-pubsub redis-streams nats …]   (after `pnpm build`)
+// REDIS_URL / NATS_URL point elsewhere.
 // 1) latency: process A publishes 1,000 msg/s for 5 s; process B records publish→receive time.
 // 2) throughput: A publishes as fast as it can with 256 in flight for 3 s; B counts.
 // 3) memory: MEMORY USAGE of a stream filled to the default retention with 200-byte payloads.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { createNatsBus } from '@sse/bus-nats';
+import { createRedisBus } from '@sse/bus-redis';
 import { Redis } from 'ioredis';
-import { createRedisBus } from '../dist/index.mjs';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const NATS_URL = process.env.NATS_URL ?? '127.0.0.1:4222';
+
+/** Deletes the streams this run created on the shared NATS server. */
+async function deleteNatsStreams() {
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const nc = await connect({ servers: NATS_URL });
+  const jsm = await jetstreamManager(nc);
+  for await (const name of jsm.streams.names())
+    if (name.startsWith(natsPrefix)) await jsm.streams.delete(name);
+  await nc.close();
+}
+
+/** A bus of `kind` on `channel`; every run uses fresh keys / streams. */
+function busFor(kind, channel) {
+  if (kind === 'nats')
+    return createNatsBus({ channel, nats: NATS_URL, streamPrefix: natsPrefix, storage: 'memory' });
+  return createRedisBus({
+    mode: kind === 'redis-pubsub' ? 'pubsub' : 'streams',
+    channel,
+    redis: REDIS_URL,
+    keyPrefix,
+  });
+}
 const keyPrefix =
   process.argv[2] === 'receiver' ? process.argv[5] : `sse-bench-${randomBytes(3).toString('hex')}:`;
+const natsPrefix = `BENCH_${keyPrefix.replace(/[^a-z0-9]/g, '').slice(-6)}_`;
 const now = () => performance.timeOrigin + performance.now();
 
 if (process.argv[2] === 'receiver') {
-  const [mode, channel] = process.argv.slice(3);
+  const [kind, channel] = process.argv.slice(3);
   const latencies = [];
   let count = 0;
-  const bus = createRedisBus({ mode, channel, redis: REDIS_URL, keyPrefix });
+  const bus = busFor(kind, channel);
   await bus.start({
     entry: ({ payload }) => {
       count++;
@@ -55,16 +82,18 @@ if (process.argv[2] === 'receiver') {
       if (message) child.send(message);
     });
   const padding = 'x'.repeat(100);
-  for (const mode of ['pubsub', 'streams']) {
-    const channel = `bench-${mode}`;
+  const kinds =
+    process.argv.length > 2 ? process.argv.slice(2) : ['redis-pubsub', 'redis-streams', 'nats'];
+  for (const kind of kinds) {
+    const channel = `bench-${kind}`;
     const receiver = fork(new URL(import.meta.url).pathname, [
       'receiver',
-      mode,
+      kind,
       channel,
       keyPrefix,
     ]);
     await ask(receiver, undefined, 'ready');
-    const bus = createRedisBus({ mode, channel, redis: REDIS_URL, keyPrefix });
+    const bus = busFor(kind, channel);
     await bus.start({ entry: () => {} });
 
     // 1) latency at 1,000 msg/s, paced by the clock (bounded: 5 s).
@@ -104,11 +133,12 @@ if (process.argv[2] === 'receiver') {
     await new Promise((r) => setTimeout(r, 500));
     const { count } = await ask(receiver, 'report', 'count');
     console.log(
-      `redis-${mode.padEnd(7)} latency at 1,000 msg/s: p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms (${latencies.length} samples); ` +
+      `${kind.padEnd(14)} latency at 1,000 msg/s: p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms (${latencies.length} samples); ` +
         `max ${Math.round(published / seconds)} msg/s published, ${Math.round(count / seconds)} msg/s received`,
     );
     receiver.send('stop');
     await bus.close();
+    if (kind === 'nats') await deleteNatsStreams();
   }
 
   // 3) memory of the retained stream at the default retention (10,000 × 200 B).

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { runBusConformance } from '@sse/core/testing';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { createNatsBus } from '../src/index.js';
+import { PrivateNats } from './private-nats.js';
+
+const SHARED = process.env.NATS_URL ?? '127.0.0.1:4222';
+// A distinct stream prefix per run; every stream it created is deleted afterwards.
+const streamPrefix = `SSETEST_${randomBytes(3).toString('hex')}_`;
+let privateNats: PrivateNats;
+
+beforeAll(async () => {
+  privateNats = await PrivateNats.start();
+});
+
+afterAll(async () => {
+  await privateNats?.dispose();
+  const nc = await connect({ servers: SHARED });
+  const jsm = await jetstreamManager(nc);
+  for await (const name of jsm.streams.names())
+    if (name.startsWith(streamPrefix)) await jsm.streams.delete(name);
+  await nc.close();
+});
+
+runBusConformance({
+  name: 'nats-jetstream',
+  test: { describe, it, afterEach },
+  createBus: (channel) => createNatsBus({ channel, nats: SHARED, streamPrefix, storage: 'memory' }),
+  capabilities: { retainsHistory: true },
+  faults: {
+    createBus: (channel) =>
+      createNatsBus({ channel, nats: privateNats.url, streamPrefix, publishTimeoutMs: 2000 }),
+    stop: () => privateNats.stop(),
+    start: () => privateNats.start(),
+    // File storage: JetStream keeps what it acknowledged across a restart.
+    keepsDataAcrossRestart: true,
+  },
+  timeoutMs: 30_000,
+});

@@ -1,0 +1,3 @@
+import { packageTests } from '../../tooling/config/vitest.base.ts';
+
+export default packageTests();

@@ -1,0 +1,52 @@
+import { SseClientError } from './errors.js';
+import type { ResetInfo, StreamMessage } from './options.js';
+import type { ParsedEvent } from './parser/event-stream-parser.js';
+
+/**
+ * Builds what handlers and iterators receive from a parsed frame.
+ * @param event - the parsed frame.
+ * @param data - its parsed data.
+ * @returns the message.
+ */
+export function toMessage<T>(event: ParsedEvent, data: T): StreamMessage<T> {
+  return {
+    type: event.type,
+    data,
+    rawData: event.data,
+    id: event.id,
+    lastEventId: event.lastEventId,
+  };
+}
+
+/**
+ * Reads the `sse-reset` data (`{"reason": string}`); anything else becomes the reason as is.
+ * @param raw - the frame's data.
+ * @returns the reset info.
+ */
+export function parseReset(raw: string): ResetInfo {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value === 'object' && value !== null) {
+      const reason = (value as { reason?: unknown }).reason;
+      if (typeof reason === 'string') return { reason };
+    }
+  } catch {
+    // Not JSON: the raw text is the best reason we have.
+  }
+  return { reason: raw };
+}
+
+/**
+ * The error for a storage that threw.
+ * @param action - what failed.
+ * @param cause - what it threw.
+ * @returns a non-fatal `SSE_STORAGE_FAILED` error.
+ */
+export function storageError(action: 'read' | 'save', cause: unknown): SseClientError {
+  return new SseClientError(
+    'SSE_STORAGE_FAILED',
+    `Could not ${action} the last event id in storage: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+      'Resuming works within this page only.',
+    { cause },
+  );
+}

@@ -1,0 +1,91 @@
+import { classifyResponse, endedFailure, networkFailure } from '../http-failure.js';
+import { createEventStreamParser } from '../parser/event-stream-parser.js';
+import { readBody } from '../parser/read-body.js';
+import type { Transport } from './transport.js';
+
+/** What the fetch transport needs; see `EventStreamOptions` for the user-facing docs. */
+export interface FetchTransportOptions {
+  readonly fetch: typeof globalThis.fetch;
+  readonly method: string;
+  readonly headers: HeadersInit | (() => HeadersInit | Promise<HeadersInit>) | undefined;
+  readonly body: BodyInit | (() => BodyInit | Promise<BodyInit>) | undefined;
+  readonly credentials: RequestCredentials | undefined;
+}
+
+/**
+ * A transport over `fetch` and a streamed body, parsed by our own spec parser. Used when the
+ * request needs what EventSource cannot send: headers, another method, a body.
+ *
+ * @param options - the request shape.
+ * @returns the transport.
+ */
+export function createFetchTransport(options: FetchTransportOptions): Transport {
+  return (request, sink) => {
+    const abort = new AbortController();
+    let closed = false;
+    const fail: typeof sink.fail = (failure) => {
+      if (closed) return;
+      closed = true;
+      abort.abort();
+      sink.fail(failure);
+    };
+
+    const run = async (): Promise<void> => {
+      // Functions are called per attempt so a refreshed token is picked up on reconnect.
+      const given =
+        typeof options.headers === 'function' ? await options.headers() : options.headers;
+      const headers = new Headers(given);
+      headers.set('Accept', 'text/event-stream');
+      if (request.lastEventId !== '') headers.set('Last-Event-ID', request.lastEventId);
+      const body = typeof options.body === 'function' ? await options.body() : options.body;
+      const init: RequestInit = {
+        method: options.method,
+        headers,
+        cache: 'no-store',
+        signal: abort.signal,
+      };
+      if (body !== undefined) init.body = body;
+      if (options.credentials !== undefined) init.credentials = options.credentials;
+
+      let response: Response;
+      try {
+        response = await options.fetch(request.url, init);
+      } catch (error) {
+        fail(networkFailure(request.url, error));
+        return;
+      }
+      const refused = classifyResponse(response, request.url);
+      if (refused !== undefined || response.body === null) {
+        // Release the connection: nobody reads this body.
+        response.body?.cancel().catch(() => undefined);
+        fail(refused ?? networkFailure(request.url, new Error('the response has no body')));
+        return;
+      }
+      if (closed) return;
+      sink.open();
+      const parser = createEventStreamParser(
+        {
+          onEvent: (event) => closed || sink.event(event),
+          onLastEventId: (id) => closed || sink.lastEventId(id),
+          onRetry: (ms) => closed || sink.retry(ms),
+        },
+        request.lastEventId,
+      );
+      try {
+        await readBody(response.body, parser);
+      } catch (error) {
+        fail(networkFailure(request.url, error));
+        return;
+      }
+      fail(endedFailure(request.url));
+    };
+
+    run().catch((error: unknown) => fail(networkFailure(request.url, error)));
+    return {
+      close(): void {
+        closed = true;
+        abort.abort();
+      },
+    };
+  };
+}

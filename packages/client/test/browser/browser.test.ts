@@ -1,0 +1,227 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type * as Client from '../../src/index.js';
+import type { TestServer } from '../helpers/sse-server.js';
+import { frame, startTestServer, status, stayOpen } from '../helpers/sse-server.js';
+
+// The built ESM file, as a browser would import it from a CDN or a bundler's output.
+const BUILT = fileURLToPath(new URL('../../dist/index.mjs', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>@sse/client</title>
+<script type="module">
+  import * as client from '/client.mjs';
+  window.client = client;
+  window.loaded = true;
+</script>`;
+
+interface PageLog {
+  data: unknown[];
+  types: string[];
+  states: string[];
+  resets: string[];
+  errors: { code: string; status: number | undefined; fatal: boolean }[];
+  transport: string;
+}
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(BUILT))
+    throw new Error(`Missing ${BUILT}: run "pnpm build" in packages/client first.`);
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Missing ${CHROMIUM}: run "apt-get update && apt-get install -y chromium".`);
+  }
+  server = await startTestServer((req, res) => {
+    if (req.url?.startsWith('/sse')) return false;
+    if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
+    else if (req.url === '/client.mjs') {
+      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(BUILT));
+    } else res.writeHead(404).end();
+    return true;
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  page = await browser.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${server.url}/`);
+  await page
+    .waitForFunction(() => (window as unknown as { loaded?: boolean }).loaded === true, null, {
+      timeout: 10_000,
+    })
+    .catch((error: unknown) => {
+      throw new Error(`The built ESM file did not load in Chromium: ${pageErrors.join('; ')}`, {
+        cause: error,
+      });
+    });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+beforeEach(async () => {
+  await page.evaluate(() => (window as unknown as { stream?: { close(): void } }).stream?.close());
+});
+
+/** Opens a stream inside the page and records what it reports in `window.log`. */
+async function openInPage(
+  transport: string,
+  path: string,
+  events: string[] = ['message'],
+): Promise<void> {
+  await page.evaluate(
+    ({ transport, path, events }) => {
+      const w = window as unknown as {
+        client: typeof Client;
+        log: PageLog;
+        stream: { close(): void };
+      };
+      const log: PageLog = {
+        data: [],
+        types: [],
+        states: [],
+        resets: [],
+        errors: [],
+        transport: '',
+      };
+      const stream = w.client.createEventStream(path, {
+        transport: transport as 'auto' | 'eventsource' | 'fetch',
+        initialDelayMs: 50,
+        random: () => 0.5,
+      });
+      log.transport = stream.transport;
+      stream.on('state', (s) => log.states.push(s));
+      stream.on('reset', (info) => log.resets.push(info.reason));
+      stream.on('error', (e) =>
+        log.errors.push({ code: e.code, status: e.status, fatal: e.fatal }),
+      );
+      for (const type of events) {
+        stream.on(type, (data) => {
+          log.data.push(data);
+          log.types.push(type);
+        });
+      }
+      w.log = log;
+      w.stream = stream;
+    },
+    { transport, path, events },
+  );
+}
+
+async function waitInPage(what: string, predicate: string): Promise<PageLog> {
+  try {
+    await page.waitForFunction(`(() => { const log = window.log; return ${predicate}; })()`, null, {
+      timeout: 10_000,
+    });
+  } catch (error) {
+    const log = await readLog();
+    throw new Error(`Timed out waiting for ${what}; page log: ${JSON.stringify(log)}`, {
+      cause: error,
+    });
+  }
+  return readLog();
+}
+
+const readLog = (): Promise<PageLog> =>
+  page.evaluate(() => (window as unknown as { log: PageLog }).log);
+
+describe('@sse/client in headless Chromium (built ESM)', () => {
+  it('loads the built ESM file and picks EventSource for a plain GET', async () => {
+    server.script(stayOpen());
+    await openInPage('auto', '/sse/plain');
+    const log = await readLog();
+    expect(log.transport).toBe('eventsource');
+  });
+
+  it.each(['eventsource', 'fetch'])(
+    'transport %s: receives events, reconnects after a drop with the last id, surfaces reset',
+    async (transport) => {
+      server.script(
+        stayOpen(frame({ n: 1 }, { id: 'b1' }), frame({ n: 2 }, { id: 'b2' })),
+        stayOpen(
+          frame({ n: 2 }, { id: 'b2' }), // a repeat: de-duplicated
+          frame({ reason: 'unknown-id' }, { event: 'sse-reset', id: 'b3' }),
+          frame({ n: 4 }, { id: 'b4' }),
+        ),
+      );
+      const start = server.requests.length;
+      await openInPage(transport, `/sse/${transport}`);
+      // Drop only once the page has the events: bytes in flight when a connection breaks may
+      // be discarded by the browser (the server would replay them; this script does not).
+      await waitInPage('the first two events', 'log.data.length === 2');
+      expect(server.dropOpenStreams()).toBe(1);
+      const log = await waitInPage(
+        'three events and a reset',
+        'log.data.length >= 3 && log.resets.length === 1',
+      );
+      expect(log.transport).toBe(transport);
+      expect(log.data).toEqual([{ n: 1 }, { n: 2 }, { n: 4 }]);
+      expect(log.resets).toEqual(['unknown-id']);
+      expect(log.states).toEqual(['open', 'connecting', 'open']);
+      const [first, second] = server.requests.slice(start);
+      expect(first?.url).toBe(`/sse/${transport}`);
+      if (transport === 'fetch') {
+        expect(second?.headers['last-event-id']).toBe('b2');
+      } else {
+        // EventSource cannot set the header on a connection we open, so the id rides the URL.
+        expect(second?.url).toBe('/sse/eventsource?lastEventId=b2');
+      }
+    },
+  );
+
+  it('transport eventsource: receives named events that have a handler', async () => {
+    server.script(stayOpen(frame({ who: 'ann' }, { event: 'typing' }), frame({ n: 1 })));
+    await openInPage('eventsource', '/sse/named', ['typing', 'message']);
+    const log = await waitInPage('both events', 'log.data.length === 2');
+    expect(log.types).toEqual(['typing', 'message']);
+  });
+
+  it.each(['eventsource', 'fetch'])(
+    'transport %s: stops on 401 without retrying',
+    async (transport) => {
+      // Two 401s: EventSource's own request, then the probe that learns the status.
+      server.script(status(401), status(401), stayOpen(frame({ n: 1 })));
+      const start = server.requests.length;
+      await openInPage(transport, `/sse/auth-${transport}`);
+      const log = await waitInPage('the stream to close', "log.states.includes('closed')");
+      expect(log.errors).toEqual([{ code: 'SSE_HTTP_STATUS', status: 401, fatal: true }]);
+      // EventSource hides the status, so the client asks once more with fetch to learn it.
+      const expected = transport === 'eventsource' ? 2 : 1;
+      expect(server.requests.slice(start)).toHaveLength(expected);
+    },
+  );
+
+  it.each(['eventsource', 'fetch'])(
+    'transport %s: retries a 503, then opens',
+    async (transport) => {
+      server.script(
+        status(503),
+        transport === 'eventsource' ? status(503) : stayOpen(frame({ n: 1 })),
+        stayOpen(frame({ n: 1 })),
+      );
+      await openInPage(transport, `/sse/busy-${transport}`);
+      const log = await waitInPage('the event after a 503', 'log.data.length === 1');
+      expect(log.errors.map((e) => [e.code, e.status, e.fatal])).toEqual([
+        ['SSE_HTTP_STATUS', 503, false],
+      ]);
+      expect(log.states).toEqual(['open']);
+    },
+  );
+});
