@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHub, type Hub } from '@sse/core';
 import { sse } from '@sse/express';
@@ -37,6 +39,11 @@ export interface ChatServer {
 const WINDOW_ENTRIES = 5000;
 const BODY_LIMIT = '16kb';
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+// The page imports @sse/client's built ESM file as is (one file, no imports of its own).
+const CLIENT_ESM = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@sse/client')),
+  'index.mjs',
+);
 
 /**
  * Starts the chat: bus, hub, HTTP routes, listener.
@@ -189,6 +196,15 @@ export async function startChatServer(
     }
   });
 
+  app.get('/vendor/sse-client.js', (_req, res, next) => {
+    res.sendFile(
+      CLIENT_ESM,
+      { headers: { 'Content-Type': 'text/javascript; charset=utf-8' } },
+      (error) => {
+        if (error) next(error);
+      },
+    );
+  });
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0 }));
 
   app.use((_req, res) => {

@@ -46,7 +46,7 @@ export async function loadBus(
     case 'redis':
       return create({ redis: config.redisUrl, channel: config.channel });
     case 'nats':
-      return create({ servers: config.natsUrl, channel: config.channel });
+      return create({ nats: config.natsUrl, channel: config.channel });
     case 'kafka':
       return create({
         brokers: config.kafkaBrokers,

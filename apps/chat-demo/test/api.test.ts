@@ -262,3 +262,12 @@ describe('operations', () => {
     if (response) expect(response.status).toBe(503);
   });
 });
+
+describe('the page bundle', () => {
+  it('serves @sse/client as a JavaScript module at /vendor/sse-client.js', async () => {
+    const response = await fetch(`${base}/vendor/sse-client.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/javascript');
+    expect(await response.text()).toContain('createEventStream');
+  });
+});

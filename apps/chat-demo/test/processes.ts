@@ -233,3 +233,19 @@ export function healthOnNewConnection(
     request.on('error', reject);
   });
 }
+
+/** The shared NATS server of this machine. */
+export const NATS_URL: string = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** Deletes the JetStream stream `@sse/bus-nats` made for `channel` (default prefix `SSE_`). */
+export async function deleteNatsStream(channel: string): Promise<void> {
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const nc = await connect({ servers: NATS_URL, timeout: 5_000 });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete(`SSE_${channel}`).catch(() => false);
+  } finally {
+    await nc.close();
+  }
+}

@@ -6,8 +6,10 @@ import { launchBrowser, openAs, send, shownTexts } from './browser.js';
 import { login, postJson } from './helpers.js';
 import {
   assertRedis,
+  deleteNatsStream,
   freePort,
   healthOnNewConnection,
+  NATS_URL,
   REDIS_URL,
   runServerToExit,
   type ServerProcess,
@@ -138,6 +140,37 @@ describe('WORKERS=2 on one port with BUS=redis', () => {
       'the message on all four streams',
     );
     for (const reader of readers) reader.close();
+  });
+});
+
+describe('two instances on NATS JetStream', () => {
+  it('delivers a message posted on one instance to a stream on the other, with history', async () => {
+    const channel = `chat_test_${Date.now().toString(36)}`;
+    cleanups.push(() => deleteNatsStream(channel));
+    const env = { BUS: 'nats', NATS_URL, CHAT_CHANNEL: channel, SESSION_SECRET: SECRET };
+    const [first, second] = await Promise.all([
+      spawnServer({ ...env, INSTANCE_ID: 'n1' }),
+      spawnServer({ ...env, INSTANCE_ID: 'n2' }),
+    ]);
+    const cookie = await login(first.url, 'nora');
+    expect(
+      (await postJson(`${first.url}/rooms/nats/messages`, { text: 'earlier' }, cookie)).status,
+    ).toBe(201);
+    const health = (await (await fetch(`${second.url}/healthz`)).json()) as { bus: string };
+    expect(health.bus).toMatch(/nats/);
+    // The second instance saw the first message on the bus: a fresh stream gets it as history.
+    const reader = await SseReader.open(`${second.url}/events?room=nats`, { cookie });
+    await waitFor(() => reader.named('message').length === 1, 10_000, 'the history message');
+    expect(
+      (await postJson(`${first.url}/rooms/nats/messages`, { text: 'live' }, cookie)).status,
+    ).toBe(201);
+    await waitFor(() => reader.named('message').length === 2, 10_000, 'the live message');
+    expect(reader.named('message').map((e) => JSON.parse(e.data).text)).toEqual([
+      'earlier',
+      'live',
+    ]);
+    reader.close();
+    await Promise.all([stopProcess(first.child), stopProcess(second.child)]);
   });
 });
 
