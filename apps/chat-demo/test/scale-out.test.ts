@@ -2,7 +2,7 @@ import { SseReader, waitFor } from '@sse/core/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RoundRobinProxy, startProxy } from '../src/proxy.js';
-import { launchBrowser, openAs, send, shownTexts } from './browser.js';
+import { launchBrowser, openAs, send, shownTexts, shownUsers } from './browser.js';
 import { login, postJson } from './helpers.js';
 import {
   assertRedis,
@@ -211,6 +211,11 @@ describe('two instances on Redis behind the round-robin proxy', () => {
       await expect
         .poll(() => shownTexts(page), { timeout: 10_000 })
         .toEqual(['before the crash', 'me too']);
+    }
+
+    // Presence is merged across instances: each page lists both users.
+    for (const page of [a.page, b.page]) {
+      await expect.poll(() => shownUsers(page), { timeout: 10_000 }).toEqual(['anna', 'ben']);
     }
 
     // Kill A's instance outright (no graceful shutdown), then B keeps talking.
