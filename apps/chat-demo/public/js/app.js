@@ -94,7 +94,8 @@ function startChat(user) {
   }
   const wanted = new URLSearchParams(location.search).get('room');
   for (const room of saved.length ? saved : ['lobby']) joinRoom(room, false);
-  selectRoom(wanted && ROOM.test(wanted) ? joinRoom(wanted, false) : [...rooms.keys()][0]);
+  const first = [...rooms.keys()][0];
+  selectRoom((wanted && ROOM.test(wanted) && joinRoom(wanted, false)) || first);
   $('text').focus();
 }
 
