@@ -1,3 +1,4 @@
 import { packageBuild } from '../../tooling/config/tsdown.base.ts';
 
-export default packageBuild({ index: 'src/index.ts' }, { external: ['ioredis', '@sse/core'] });
+// ioredis is the user's (peer) and @sse/core a dependency: tsdown leaves both external.
+export default packageBuild({ index: 'src/index.ts' });

@@ -1,28 +1,27 @@
-/**
- * Key layout for one channel. Every key carries the channel in a hash tag `{…}` so that a
- * Redis Cluster keeps a channel's keys in one slot (scripts touch several at once).
- *
- * | key | type | what |
- * |---|---|---|
- * | `<prefix>{<channel>}:epoch` | string | random id of this generation of the data |
- * | `<prefix>{<channel>}:stream` | stream | the log (streams mode) |
- * | `<prefix>{<channel>}:seq` | string | the position counter (pub/sub mode) |
- * | `<prefix>{<channel>}:pub` | pub/sub channel | where entries are published (pub/sub mode) |
- */
+/** Every Redis key and pub/sub channel name one bus channel uses. */
 export interface ChannelKeys {
+  /** Random epoch of this channel's log, created with `SET NX` beside the data. */
   readonly epoch: string;
-  readonly stream: string;
-  readonly seq: string;
+  /** Pub/sub mode: the sequence counter. */
+  readonly sequence: string;
+  /** Pub/sub mode: the Redis pub/sub channel. */
   readonly pubsub: string;
+  /** Streams mode: the stream. */
+  readonly stream: string;
 }
 
-/** The keys of `channel` under `prefix`. */
+/**
+ * Key layout: `<prefix>{<channel>}:<part>`. The hash tag `{<channel>}` puts all of a
+ * channel's keys in one Cluster slot, which the Lua scripts and `MULTI` need.
+ * @param prefix - the `keyPrefix` option.
+ * @param channel - the validated channel name.
+ */
 export function channelKeys(prefix: string, channel: string): ChannelKeys {
   const base = `${prefix}{${channel}}`;
   return {
     epoch: `${base}:epoch`,
+    sequence: `${base}:seq`,
+    pubsub: `${base}:pubsub`,
     stream: `${base}:stream`,
-    seq: `${base}:seq`,
-    pubsub: `${base}:pub`,
   };
 }

@@ -1,68 +1,173 @@
-import type { Bus } from '@sse/core';
-import { freshEpoch, withDeadline } from './clients.js';
+import type { Bus, BusListener } from '@sse/core';
+import { SseError, toError } from '@sse/core';
+import { assertCanPublish, assertCanStart, connectBoth, startFailure } from './bus-guards.js';
+import {
+  type BusConnections,
+  openConnections,
+  type StatusWatch,
+  watchStatus,
+} from './connection.js';
+import { closedError, unavailable, withTimeout } from './errors.js';
 import { channelKeys } from './keys.js';
-import { BusLifecycle } from './lifecycle.js';
-import { checkCommonOptions, type RedisPubSubBusOptions } from './options.js';
-import { comparePositions, parsePosition } from './position.js';
-import { PUBSUB_APPEND } from './scripts.js';
+import type { RedisPubSubBusOptions } from './options.js';
+import {
+  comparePositionsWith,
+  compareSequences,
+  decodePubSubPosition,
+  newEpoch,
+} from './position.js';
+import { type ResolvedCommon, resolveCommon } from './resolve.js';
+import { PUBSUB_PUBLISH, runScript } from './scripts.js';
 
-/** The pub/sub-mode bus. See {@link createRedisBus}. */
-export function createRedisPubSubBus(options: RedisPubSubBusOptions): Bus {
-  checkCommonOptions(options);
-  const keys = channelKeys(options.keyPrefix ?? 'sse:', options.channel);
-  const publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
-  const lifecycle = new BusLifecycle(options);
-  let lastEpoch: string | undefined;
-  let lastSeq = 0;
+/**
+ * Tracks the last delivered (epoch, sequence) and reports gaps: a sequence jump, an epoch
+ * change (Redis lost its data), or a resubscribe after a disconnect.
+ */
+interface Tracker {
+  epoch: string | undefined;
+  sequence: number;
+  /** After a resubscribe the next message sets a new baseline (the gap was already reported). */
+  rebase: boolean;
+}
+
+/**
+ * Redis pub/sub bus: lowest latency, nothing retained. A Lua script assigns each message an
+ * `<epoch>:<sequence>` position and publishes it in one atomic step, so every member sees the
+ * same order and positions. Entries missed while disconnected are reported with `gap()`.
+ */
+export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
+  const common: ResolvedCommon = resolveCommon(options);
+  const keys = channelKeys(common.keyPrefix, common.channel);
+  let connections: BusConnections | undefined;
+  let watch: StatusWatch | undefined;
+  let listener: BusListener | undefined;
+  let closed = false;
+  const tracker: Tracker = { epoch: undefined, sequence: 0, rebase: true };
+
+  const gap = (reason: string): void => listener?.gap?.(reason);
 
   const onMessage = (channel: string, message: string): void => {
-    if (channel !== keys.pubsub || lifecycle.closed) return;
-    const { listener } = lifecycle.current;
-    const newline = message.indexOf('\n');
-    const position = newline === -1 ? '' : message.slice(0, newline);
-    const parsed = parsePosition(position);
-    if (!parsed) return;
-    const seq = Number(parsed.id);
-    // Positions are assigned by one INCR per publish, so a jump means this subscriber
-    // missed messages (it was disconnected); an epoch change means Redis lost the counter.
-    if (lastEpoch !== undefined && parsed.epoch !== lastEpoch) {
-      listener.gap?.(`redis data was lost: epoch ${lastEpoch} became ${parsed.epoch}`);
-    } else if (lastEpoch !== undefined && seq !== lastSeq + 1) {
-      listener.gap?.(`missed ${seq - lastSeq - 1} message(s) while disconnected from Redis`);
+    if (closed || channel !== keys.pubsub || !listener) return;
+    const space = message.indexOf(' ');
+    const position = space > 0 ? message.slice(0, space) : '';
+    const decoded = decodePubSubPosition(position);
+    if (!decoded) {
+      const error = new SseError(
+        'SSE_BUS_PROTOCOL',
+        `Redis channel "${keys.pubsub}" carried a message without a valid "<epoch>:<sequence> " header ` +
+          `(got ${JSON.stringify(message.slice(0, 40))}). Is another program publishing to it?`,
+      );
+      gap(error.message);
+      return;
     }
-    lastEpoch = parsed.epoch;
-    lastSeq = seq;
-    listener.entry({ position, payload: message.slice(newline + 1) });
+    const sequence = Number(decoded.id);
+    if (!tracker.rebase && tracker.epoch !== undefined) {
+      if (decoded.epoch !== tracker.epoch) {
+        gap(
+          `epoch changed from ${tracker.epoch} to ${decoded.epoch}: Redis lost its data (flush or restart)`,
+        );
+      } else if (sequence <= tracker.sequence) {
+        return; // already delivered: never hand out an entry twice
+      } else if (sequence !== tracker.sequence + 1) {
+        gap(`sequence jumped from ${tracker.sequence} to ${sequence}`);
+      }
+    }
+    tracker.epoch = decoded.epoch;
+    tracker.sequence = sequence;
+    tracker.rebase = false;
+    listener.entry({ position, payload: message.slice(space + 1) });
   };
+
+  async function subscribe(conn: BusConnections, resubscribe: boolean): Promise<void> {
+    try {
+      await conn.side.subscribe(keys.pubsub);
+    } catch (error) {
+      // The side connection retries on its own; its next 'ready' subscribes again.
+      if (!closed) listener?.status?.('reconnecting', toError(error));
+      return;
+    }
+    if (closed) return;
+    if (resubscribe) {
+      tracker.rebase = true;
+      gap('resubscribed after a disconnect: messages published meanwhile were not received');
+    }
+    watch?.setSideLive(true);
+  }
 
   return {
     kind: 'redis-pubsub',
     retainsHistory: false,
-    async start(listener) {
-      const { clients } = await lifecycle.start(listener);
-      clients.subscriber.on('message', onMessage);
-      await withDeadline('SUBSCRIBE', publishTimeoutMs, () =>
-        clients.subscriber.subscribe(keys.pubsub),
+    async start(target: BusListener): Promise<void> {
+      assertCanStart(closed, listener !== undefined);
+      listener = target;
+      const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
+      connections = conn;
+      let started = false;
+      conn.side.on('message', onMessage);
+      watch = watchStatus(
+        conn,
+        (state, error) => listener?.status?.(state, error),
+        () => {
+          if (started) void subscribe(conn, true);
+        },
       );
-    },
-    async publish(payload) {
-      const { commands } = lifecycle.current.clients;
-      return String(
-        await withDeadline('a publish', publishTimeoutMs, () =>
-          commands.eval(PUBSUB_APPEND, 2, keys.seq, keys.epoch, payload, freshEpoch(), keys.pubsub),
-        ),
-      );
-    },
-    comparePositions,
-    async close() {
-      if (!lifecycle.closed) {
-        try {
-          lifecycle.current.clients.subscriber.off('message', onMessage);
-        } catch {
-          // Never started: nothing to unsubscribe.
-        }
+      try {
+        await connectBoth(conn, common.connectTimeoutMs, 'subscriber connection');
+        await withTimeout(
+          conn.side.subscribe(keys.pubsub),
+          common.connectTimeoutMs,
+          () => new Error('SUBSCRIBE timed out'),
+        );
+      } catch (error) {
+        await this.close();
+        throw startFailure(error, `subscribe to "${keys.pubsub}"`);
       }
-      lifecycle.close();
+      started = true;
+      watch.setSideLive(true);
+    },
+    async publish(payload: string): Promise<string> {
+      const conn = assertCanPublish(closed, payload, connections);
+      const deadline = Date.now() + common.publishTimeoutMs;
+      const attempt = async (): Promise<string> => {
+        // Publishing while our own subscriber is down would lose the entry for this member.
+        await watch?.whenReady(common.publishTimeoutMs);
+        const result = await runScript(
+          conn.command,
+          PUBSUB_PUBLISH,
+          [keys.epoch, keys.sequence],
+          [newEpoch(), payload, keys.pubsub],
+        );
+        if (typeof result !== 'string' || !decodePubSubPosition(result)) {
+          throw new SseError(
+            'SSE_BUS_PROTOCOL',
+            `The publish script returned ${JSON.stringify(result)}, expected "<epoch>:<sequence>".`,
+          );
+        }
+        return result;
+      };
+      try {
+        return await withTimeout(
+          attempt(),
+          Math.max(1, deadline - Date.now()),
+          () => new Error(`timed out after ${common.publishTimeoutMs} ms (publishTimeoutMs)`),
+        );
+      } catch (error) {
+        if (closed) throw closedError('publish');
+        if (error instanceof SseError) throw error;
+        throw unavailable(`publish to channel "${common.channel}"`, error);
+      }
+    },
+    comparePositions(a: string, b: string): number | undefined {
+      return comparePositionsWith(decodePubSubPosition, compareSequences, a, b);
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      watch?.stop();
+      const conn = connections;
+      if (!conn) return;
+      conn.side.off('message', onMessage);
+      await conn.close();
     },
   };
 }

@@ -1,51 +1,63 @@
-/**
- * Lua scripts: each step that must be atomic on the server runs as one script, so the
- * epoch, the position and the append can never disagree.
- */
+import { createHash } from 'node:crypto';
+import type { AnyRedis } from './connection.js';
 
-/**
- * Lua that sets `epoch` to the channel's epoch, creating it from `fresh` when Redis lost it
- * (then runs `onNew`, e.g. to reset a counter of the lost generation).
- */
-function epochOf(key: string, fresh: string, onNew = ''): string {
-  return `local epoch = redis.call('GET', ${key})
-if not epoch then
-  epoch = ${fresh}
-  redis.call('SET', ${key}, epoch)
-  ${onNew}
-end
-`;
+/** A Lua script run by SHA, loaded on demand (`NOSCRIPT` → `EVAL`). */
+export interface LuaScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(source: string): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
 /**
- * Streams mode. KEYS: stream, epoch. ARGV: payload, fresh epoch, trim strategy
- * (`MAXLEN` or `MINID`), trim threshold. Returns `{ epoch, id }`. The epoch is written into
- * every entry, so a reader knows which generation an ID belongs to.
+ * Pub/sub publish. KEYS: epoch, sequence. ARGV: epoch candidate, payload, pub/sub channel.
+ * Creating the epoch (SET NX), incrementing the counter and publishing happen in one atomic
+ * step, so positions are globally ordered, never reused, and delivered in position order.
+ * Message on the wire: `<epoch>:<sequence> <payload>`.
  */
-export const STREAM_APPEND: string = `
-${epochOf('KEYS[2]', 'ARGV[2]')}local id
-if ARGV[3] == 'MINID' then
-  id = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[4], '*', 'e', epoch, 'p', ARGV[1])
-else
-  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'e', epoch, 'p', ARGV[1])
-end
-return { epoch, id }
-`;
+export const PUBSUB_PUBLISH: LuaScript = script(`
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local epoch = redis.call('GET', KEYS[1])
+local seq = redis.call('INCR', KEYS[2])
+local position = epoch .. ':' .. seq
+redis.call('PUBLISH', ARGV[3], position .. ' ' .. ARGV[2])
+return position
+`);
 
 /**
- * Pub/sub mode. KEYS: counter, epoch. ARGV: payload, fresh epoch, pub/sub channel.
- * Increments the counter and publishes `<epoch>:<n>\\n<payload>` in one step, so every
- * subscriber sees positions in the order they were assigned. Returns the position.
+ * Streams publish. KEYS: epoch, stream. ARGV: epoch candidate, payload, 'MAXLEN' or 'MINID',
+ * bound (entry count, or age in ms for MINID). Each entry carries its epoch (field `e`) so a
+ * reader always knows which epoch an id belongs to, even across a Redis restart.
+ * Returns `{ epoch, id }`.
  */
-export const PUBSUB_APPEND: string = `
-${epochOf('KEYS[2]', 'ARGV[2]', "redis.call('DEL', KEYS[1])")}local n = redis.call('INCR', KEYS[1])
-local position = epoch .. ':' .. n
-redis.call('PUBLISH', ARGV[3], position .. '\\n' .. ARGV[1])
-return position
-`;
+export const STREAMS_PUBLISH: LuaScript = script(`
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local epoch = redis.call('GET', KEYS[1])
+local threshold = ARGV[4]
+if ARGV[3] == 'MINID' then
+  local now = redis.call('TIME')
+  threshold = tostring(tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[4]))
+end
+local id = redis.call('XADD', KEYS[2], ARGV[3], '~', threshold, '*', 'e', epoch, 'p', ARGV[2])
+return { epoch, id }
+`);
 
-/** KEYS: epoch. ARGV: fresh epoch. Returns the current epoch, creating it if missing. */
-export const ENSURE_EPOCH: string = `
-${epochOf('KEYS[1]', 'ARGV[1]')}
-return epoch
-`;
+/**
+ * Runs `lua` by SHA and falls back to `EVAL` when the server does not know it yet (fresh
+ * server, restart, failover to a replica that never saw it).
+ */
+export async function runScript(
+  client: AnyRedis,
+  lua: LuaScript,
+  keys: readonly string[],
+  args: readonly string[],
+): Promise<unknown> {
+  try {
+    return await client.evalsha(lua.sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return client.eval(lua.source, keys.length, ...keys, ...args);
+  }
+}

@@ -1,168 +1,265 @@
-import type { Bus, BusEntry, HistoryResult } from '@sse/core';
-import { freshEpoch, withDeadline } from './clients.js';
+import type { Bus, BusEntry, BusListener, HistoryResult } from '@sse/core';
+import { SseError, toError } from '@sse/core';
+import { assertCanPublish, assertCanStart, connectBoth, startFailure } from './bus-guards.js';
+import {
+  type BusConnections,
+  openConnections,
+  type StatusWatch,
+  watchStatus,
+} from './connection.js';
+import { closedError, unavailable, withTimeout } from './errors.js';
 import { channelKeys } from './keys.js';
-import { BusLifecycle } from './lifecycle.js';
-import { checkCommonOptions, type RedisStreamsBusOptions } from './options.js';
-import { compareIds, comparePositions, parsePosition } from './position.js';
-import { ENSURE_EPOCH, STREAM_APPEND } from './scripts.js';
+import {
+  checkRetention,
+  positiveInteger,
+  REDIS_BUS_DEFAULTS,
+  type RedisStreamsBusOptions,
+} from './options.js';
+import {
+  comparePositionsWith,
+  compareStreamIds,
+  decodeStreamPosition,
+  encodePosition,
+  newEpoch,
+} from './position.js';
+import { type ResolvedCommon, resolveCommon } from './resolve.js';
+import { runScript, STREAMS_PUBLISH } from './scripts.js';
+import {
+  entriesAfterAreGone,
+  parseStreamEntries,
+  parseStreamInfo,
+  type RawStreamEntry,
+} from './stream-reply.js';
 
-type StreamEntry = [id: string, fields: string[]];
+const isNoSuchKey = (error: unknown): boolean =>
+  error instanceof Error && /no such key/i.test(error.message);
 
-/** Reads `[e, epoch, p, payload]` field lists (in any order). */
-function fieldsOf(fields: string[]): { epoch: string; payload: string } {
-  let epoch = '';
-  let payload = '';
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] === 'e') epoch = fields[i + 1]!;
-    else if (fields[i] === 'p') payload = fields[i + 1]!;
+/**
+ * Redis Streams bus: durable and replayable. `XADD` under a retention bound; every member
+ * tails the stream with a blocking `XREAD` on its own connection, from the last id it
+ * delivered, so a dropped connection resumes with no loss and no duplicate. Positions are
+ * `<epoch>:<stream id>`; `readAfter` reads history with an exclusive `XRANGE`.
+ */
+export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
+  const common: ResolvedCommon = resolveCommon(options);
+  const retention = checkRetention(options.retention);
+  const readBatch = positiveInteger('readBatch', options.readBatch, REDIS_BUS_DEFAULTS.readBatch);
+  const blockMs = positiveInteger('blockMs', options.blockMs, REDIS_BUS_DEFAULTS.blockMs);
+  const keys = channelKeys(common.keyPrefix, common.channel);
+  const trim =
+    'maxLen' in retention
+      ? ['MAXLEN', String(retention.maxLen)]
+      : ['MINID', String(retention.maxAgeMs)];
+  let connections: BusConnections | undefined;
+  let watch: StatusWatch | undefined;
+  let listener: BusListener | undefined;
+  let closed = false;
+  let lastId = '0-0';
+  let lastEpoch: string | undefined;
+  let reading: Promise<void> | undefined;
+  let reconnected = false;
+
+  function deliver(raw: readonly RawStreamEntry[]): void {
+    for (const entry of raw) {
+      if (closed) return;
+      // Advance first: a malformed entry is skipped (and reported), never re-read forever.
+      lastId = entry.id;
+      if (entry.payload === undefined || entry.epoch === undefined) {
+        listener?.gap?.(
+          `stream entry ${entry.id} has no "e"/"p" fields and was skipped; is another program writing to ${keys.stream}?`,
+        );
+        continue;
+      }
+      if (lastEpoch !== undefined && entry.epoch !== lastEpoch) {
+        listener?.gap?.(
+          `epoch changed from ${lastEpoch} to ${entry.epoch}: Redis lost its data (flush or restart)`,
+        );
+      }
+      lastEpoch = entry.epoch;
+      listener?.entry({ position: encodePosition(entry.epoch, entry.id), payload: entry.payload });
+    }
   }
-  return { epoch, payload };
-}
 
-const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  // If retention trimmed entries after the last one this member delivered, say so.
+  async function checkTrimmedWhileAway(conn: BusConnections): Promise<void> {
+    try {
+      const info = parseStreamInfo(await conn.side.xinfo('STREAM', keys.stream));
+      if (lastId !== '0-0' && entriesAfterAreGone(info, lastId)) {
+        listener?.gap?.(
+          `entries after ${lastId} were trimmed by retention before this member read them`,
+        );
+      }
+    } catch (error) {
+      if (!isNoSuchKey(error)) throw error;
+    }
+  }
 
-/** The streams-mode bus. See {@link createRedisBus}. */
-export function createRedisStreamsBus(options: RedisStreamsBusOptions): Bus {
-  checkCommonOptions(options);
-  const keys = channelKeys(options.keyPrefix ?? 'sse:', options.channel);
-  const publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
-  const blockMs = options.blockMs ?? 5_000;
-  const readCount = options.readCount ?? 500;
-  const maxLength = options.maxLength ?? 10_000;
-  const lifecycle = new BusLifecycle(options);
-  let tail: Promise<void> | undefined;
-
-  const trim = (): [string, string] =>
-    options.maxAgeMs !== undefined
-      ? ['MINID', `${Date.now() - options.maxAgeMs}-0`]
-      : ['MAXLEN', String(maxLength)];
-
-  /** Tails the stream with blocking reads from `from`, forever, until closed. */
-  async function follow(from: string, knownEpoch: string): Promise<void> {
-    let lastId = from;
-    let epoch = knownEpoch;
+  async function readLoop(conn: BusConnections): Promise<void> {
     let failures = 0;
-    while (!lifecycle.closed) {
-      let reply: [string, StreamEntry[]][] | null;
+    while (!closed) {
       try {
-        const { subscriber } = lifecycle.current.clients;
-        reply = (await subscriber.xread(
+        const reply = await conn.side.xread(
           'COUNT',
-          readCount,
+          readBatch,
           'BLOCK',
           blockMs,
           'STREAMS',
           keys.stream,
           lastId,
-        )) as [string, StreamEntry[]][] | null;
-        failures = 0;
-      } catch {
-        if (lifecycle.closed) return;
-        // The connection reconnects by itself; back off instead of spinning meanwhile.
-        failures++;
-        await sleep(Math.min(50 * 2 ** Math.min(failures, 5), 1000));
-        continue;
-      }
-      const listener = lifecycle.closed ? undefined : lifecycle.current.listener;
-      for (const [, entries] of reply ?? []) {
-        for (const [id, fields] of entries) {
-          if (!listener || lifecycle.closed) return;
-          lastId = id;
-          const entry = fieldsOf(fields);
-          if (entry.epoch !== epoch) {
-            // Redis lost the data we knew (flush, restart without persistence): whatever
-            // was accepted and not yet read is gone. Say so instead of a silent gap.
-            listener.gap?.(`redis data was lost: epoch ${epoch} became ${entry.epoch}`);
-            epoch = entry.epoch;
-          }
-          listener.entry({ position: `${entry.epoch}:${id}`, payload: entry.payload });
+        );
+        if (failures > 0 || !watch?.ready) {
+          failures = 0;
+          watch?.setSideLive(true);
         }
+        if (!reply || closed) continue;
+        for (const stream of reply as unknown[]) {
+          if (!Array.isArray(stream) || stream[0] !== keys.stream) continue;
+          const batch = parseStreamEntries(stream[1]);
+          // Retention may have trimmed entries this member never read: after a reconnect
+          // (ioredis re-sends the blocked XREAD, so this is the first moment to look) or when
+          // a full batch says this member lags behind. Checked before delivering the batch.
+          if (reconnected || batch.length >= readBatch) {
+            reconnected = false;
+            await checkTrimmedWhileAway(conn);
+          }
+          deliver(batch);
+        }
+      } catch (error) {
+        if (closed) return;
+        failures++;
+        reconnected = true;
+        watch?.setSideLive(false);
+        listener?.status?.('reconnecting', toError(error));
+        // Queued commands wait for the reconnect; this pause only bounds a loop on hard errors.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * failures, 1000)));
       }
     }
-  }
-
-  async function lastGeneratedId(): Promise<string> {
-    const { commands } = lifecycle.current.clients;
-    try {
-      const info = (await commands.call('XINFO', 'STREAM', keys.stream)) as unknown[];
-      const at = info.indexOf('last-generated-id');
-      return at === -1 ? '0-0' : String(info[at + 1]);
-    } catch (error) {
-      if (/no such key/i.test((error as Error).message)) return '0-0';
-      throw error;
-    }
-  }
-
-  async function readAfter(position: string, limit: number): Promise<HistoryResult> {
-    const parsed = parsePosition(position);
-    if (!parsed || !STREAM_ID.test(parsed.id)) return { ok: false, reason: 'malformed' };
-    const { commands } = lifecycle.current.clients;
-    return withDeadline('a history read', publishTimeoutMs, async () => {
-      const epoch = await commands.get(keys.epoch);
-      if (epoch !== parsed.epoch) return { ok: false, reason: 'epoch-mismatch' } as const;
-      // The range starts at the position itself: if it is still there, nothing after it
-      // was trimmed (trimming only removes from the head).
-      const range = (await commands.xrange(
-        keys.stream,
-        parsed.id,
-        '+',
-        'COUNT',
-        limit + 1,
-      )) as StreamEntry[];
-      if (range[0]?.[0] !== parsed.id) {
-        const first = (await commands.xrange(keys.stream, '-', '+', 'COUNT', 1)) as StreamEntry[];
-        const last = await lastGeneratedId();
-        const older = first[0]
-          ? compareIds(parsed.id, first[0][0]) < 0
-          : compareIds(parsed.id, last) <= 0;
-        return { ok: false, reason: older ? 'trimmed' : 'unknown-position' } as const;
-      }
-      const entries: BusEntry[] = [];
-      for (const [id, fields] of range.slice(1, limit + 1)) {
-        const entry = fieldsOf(fields);
-        entries.push({ position: `${entry.epoch}:${id}`, payload: entry.payload });
-      }
-      return { ok: true, entries } as const;
-    });
   }
 
   return {
     kind: 'redis-streams',
     retainsHistory: true,
-    async start(listener) {
-      await lifecycle.start(listener);
-      const { commands } = lifecycle.current.clients;
-      const [epoch, from] = await withDeadline('start', publishTimeoutMs, async () => [
-        String(await commands.eval(ENSURE_EPOCH, 1, keys.epoch, freshEpoch())),
-        await lastGeneratedId(),
-      ]);
-      // Reading from the last ID that existed when start() resolves: nothing appended
-      // after that can be missed.
-      tail = follow(from, epoch);
+    async start(target: BusListener): Promise<void> {
+      assertCanStart(closed, listener !== undefined);
+      listener = target;
+      const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
+      connections = conn;
+      // A blocked XREAD is re-sent by ioredis on reconnect, so the reader is live once ready.
+      watch = watchStatus(
+        conn,
+        (state, error) => listener?.status?.(state, error),
+        () => {
+          reconnected = lastId !== '0-0';
+          watch?.setSideLive(true);
+        },
+      );
+      try {
+        await connectBoth(conn, common.connectTimeoutMs, 'reader connection');
+        // Capture "$" now: the first XREAD (issued later) starts exactly here, so nothing
+        // published after start() resolves can fall between the two.
+        const info = await withTimeout(
+          conn.command.xinfo('STREAM', keys.stream).then(parseStreamInfo, (error: unknown) => {
+            if (isNoSuchKey(error)) return undefined;
+            throw error;
+          }),
+          common.connectTimeoutMs,
+          () => new Error('XINFO STREAM timed out'),
+        );
+        lastId = info?.lastGeneratedId ?? '0-0';
+      } catch (error) {
+        await this.close();
+        throw startFailure(error, `read stream "${keys.stream}"`);
+      }
+      watch.setSideLive(true);
+      reading = readLoop(conn);
     },
-    async publish(payload) {
-      const { commands } = lifecycle.current.clients;
-      const [strategy, threshold] = trim();
-      const [epoch, id] = (await withDeadline('a publish', publishTimeoutMs, () =>
-        commands.eval(
-          STREAM_APPEND,
-          2,
-          keys.stream,
-          keys.epoch,
-          payload,
-          freshEpoch(),
-          strategy,
-          threshold,
-        ),
-      )) as [string, string];
-      return `${epoch}:${id}`;
+    async publish(payload: string): Promise<string> {
+      const conn = assertCanPublish(closed, payload, connections);
+      let result: unknown;
+      try {
+        result = await withTimeout(
+          runScript(
+            conn.command,
+            STREAMS_PUBLISH,
+            [keys.epoch, keys.stream],
+            [newEpoch(), payload, ...trim],
+          ),
+          common.publishTimeoutMs,
+          () => new Error(`timed out after ${common.publishTimeoutMs} ms (publishTimeoutMs)`),
+        );
+      } catch (error) {
+        if (closed) throw closedError('publish');
+        throw unavailable(`publish to channel "${common.channel}"`, error);
+      }
+      const [epoch, id] = Array.isArray(result) ? result.map(String) : [];
+      const position = epoch !== undefined && id !== undefined ? encodePosition(epoch, id) : '';
+      if (!decodeStreamPosition(position)) {
+        throw new SseError(
+          'SSE_BUS_PROTOCOL',
+          `The publish script returned ${JSON.stringify(result)}, expected [epoch, id].`,
+        );
+      }
+      return position;
     },
-    readAfter,
-    comparePositions,
-    async close() {
-      lifecycle.close();
-      await tail;
+    async readAfter(position: string, limit: number): Promise<HistoryResult> {
+      if (closed) throw closedError('read history');
+      const conn = connections;
+      if (!conn) throw new SseError('SSE_INVALID_OPTION', 'Call start() before readAfter().');
+      const decoded = typeof position === 'string' ? decodeStreamPosition(position) : undefined;
+      if (!decoded) return { ok: false, reason: 'malformed' };
+      const count = positiveInteger('limit', limit, 1);
+      let replies: [Error | null, unknown][] | null;
+      try {
+        // One transaction: the epoch, the stream's bounds and the entries are one snapshot.
+        replies = await withTimeout(
+          conn.command
+            .multi()
+            .get(keys.epoch)
+            .xinfo('STREAM', keys.stream)
+            .xrange(keys.stream, `(${decoded.id}`, '+', 'COUNT', count)
+            .exec(),
+          common.publishTimeoutMs,
+          () => new Error(`timed out after ${common.publishTimeoutMs} ms`),
+        );
+      } catch (error) {
+        throw unavailable(`read history of channel "${common.channel}"`, error);
+      }
+      if (replies?.length !== 3)
+        throw unavailable('read history', new Error('the transaction was aborted'));
+      const [[, epoch], [infoError, infoReply], [rangeError, rangeReply]] = replies as [
+        [Error | null, unknown],
+        [Error | null, unknown],
+        [Error | null, unknown],
+      ];
+      if (epoch !== decoded.epoch) return { ok: false, reason: 'epoch-mismatch' };
+      if (infoError) {
+        if (isNoSuchKey(infoError)) return { ok: false, reason: 'unknown-position' };
+        throw unavailable('read stream info', infoError);
+      }
+      if (rangeError) throw unavailable('read history', rangeError);
+      const info = parseStreamInfo(infoReply);
+      if (compareStreamIds(decoded.id, info.lastGeneratedId) > 0)
+        return { ok: false, reason: 'unknown-position' };
+      if (entriesAfterAreGone(info, decoded.id)) return { ok: false, reason: 'trimmed' };
+      const entries: BusEntry[] = [];
+      for (const raw of parseStreamEntries(rangeReply)) {
+        if (raw.payload === undefined) continue; // foreign entry, reported by the live reader
+        entries.push({
+          position: encodePosition(raw.epoch ?? decoded.epoch, raw.id),
+          payload: raw.payload,
+        });
+      }
+      return { ok: true, entries };
+    },
+    comparePositions(a: string, b: string): number | undefined {
+      return comparePositionsWith(decodeStreamPosition, compareStreamIds, a, b);
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      watch?.stop();
+      await connections?.close();
+      await reading;
     },
   };
 }

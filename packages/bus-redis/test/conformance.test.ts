@@ -1,41 +1,44 @@
-import { randomBytes } from 'node:crypto';
 import { runBusConformance } from '@sse/core/testing';
+import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { createRedisBus } from '../src/index.js';
-import { deleteKeys, PrivateRedis } from './private-redis.js';
+import { type PrivateRedis, startPrivateRedis } from './private-redis.js';
+import { connectShared, deleteKeys, SHARED_REDIS_URL, uniquePrefix } from './shared-redis.js';
 
-const SHARED_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-// A distinct prefix per run: runs can overlap and leave nothing behind.
-const keyPrefix = `sse-test-${randomBytes(4).toString('hex')}:`;
+// Both modes against the shared Redis (unique key prefix, deleted afterwards); the fault
+// cases against a private redis-server that the suite kills and restarts by PID.
+const keyPrefix = uniquePrefix();
+let admin: Redis;
 let privateRedis: PrivateRedis;
 
 beforeAll(async () => {
-  privateRedis = await PrivateRedis.start();
+  admin = await connectShared();
+  privateRedis = await startPrivateRedis();
 });
 
 afterAll(async () => {
+  await deleteKeys(admin, keyPrefix);
+  admin.disconnect();
   await privateRedis?.stop();
-  await deleteKeys(SHARED_URL, keyPrefix);
 });
 
-for (const mode of ['streams', 'pubsub'] as const) {
+for (const mode of ['pubsub', 'streams'] as const) {
   runBusConformance({
     name: `redis-${mode}`,
     test: { describe, it, afterEach },
-    createBus: (channel) => createRedisBus({ mode, channel, redis: SHARED_URL, keyPrefix }),
+    createBus: (channel) => createRedisBus({ mode, channel, keyPrefix, redis: SHARED_REDIS_URL }),
     capabilities: { retainsHistory: mode === 'streams' },
     faults: {
       createBus: (channel) =>
         createRedisBus({
           mode,
           channel,
-          redis: privateRedis.url,
           keyPrefix,
+          redis: privateRedis.url,
           publishTimeoutMs: 2000,
         }),
       stop: () => privateRedis.stop(),
       start: () => privateRedis.start(),
-      // Nothing is persisted: a restarted private Redis is empty (a new epoch).
       keepsDataAcrossRestart: false,
     },
   });

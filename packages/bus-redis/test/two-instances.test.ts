@@ -1,77 +1,124 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { SseReader } from '@sse/core/testing';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteKeys } from './private-redis.js';
+import { SseReader, waitFor } from '@sse/core/testing';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectShared, deleteKeys, SHARED_REDIS_URL, uniquePrefix } from './shared-redis.js';
 
-const SHARED_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const keyPrefix = `sse-test-${randomBytes(4).toString('hex')}:`;
+const keyPrefix = uniquePrefix();
 const children: ChildProcess[] = [];
 const readers: SseReader[] = [];
+let admin: Redis;
 
-afterAll(async () => {
-  for (const reader of readers) reader.close();
-  for (const child of children) child.disconnect();
-  await deleteKeys(SHARED_URL, keyPrefix);
-});
+interface Instance {
+  readonly url: string;
+  publish(text: string): Promise<string>;
+}
 
-/** Starts one app instance in its own process; resolves with its base URL. */
-async function instance(env: Record<string, string>): Promise<string> {
-  const child = fork(fileURLToPath(new URL('./fixtures/instance.mjs', import.meta.url)), {
-    env: { ...process.env, REDIS_URL: SHARED_URL, KEY_PREFIX: keyPrefix, ...env },
+async function startInstance(): Promise<Instance> {
+  const child = fork(fileURLToPath(new URL('./fixtures/instance.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      REDIS_URL: SHARED_REDIS_URL,
+      KEY_PREFIX: keyPrefix,
+      CHANNEL: 'two',
+      REPLAY_MAX: '2',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.push(child);
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('instance did not start within 10 s')), 10_000);
-    child.once('message', (message: { port: number }) => {
-      clearTimeout(timer);
-      resolve(message.port);
-    });
-    child.once('exit', (code) => reject(new Error(`instance exited with ${code}`)));
-  });
-  return `http://127.0.0.1:${port}`;
+  const listening = Promise.race([
+    once(child, 'message') as Promise<[{ port: number }]>,
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`the instance exited with code ${String(code)} before listening`);
+    }),
+  ]);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const [{ port }] = await listening.finally(() => clearTimeout(timer));
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    async publish(text: string): Promise<string> {
+      const response = await fetch(`${url}/publish?text=${encodeURIComponent(text)}`, {
+        method: 'POST',
+      });
+      if (!response.ok)
+        throw new Error(`publish failed: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { id: string }).id;
+    },
+  };
 }
 
-async function publish(base: string, room: string, data: string): Promise<string> {
-  const response = await fetch(`${base}/publish?room=${room}&data=${encodeURIComponent(data)}`, {
-    method: 'POST',
-  });
-  return ((await response.json()) as { id: string }).id;
-}
+beforeAll(async () => {
+  admin = await connectShared();
+}, 20_000);
 
-async function reader(url: string, headers?: Record<string, string>): Promise<SseReader> {
-  const r = await SseReader.open(url, headers);
-  readers.push(r);
-  return r;
-}
+afterAll(async () => {
+  for (const reader of readers) reader.close();
+  await Promise.all(
+    children.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    }),
+  );
+  await deleteKeys(admin, keyPrefix);
+  admin.disconnect();
+});
 
-describe('two processes on one Redis (streams mode)', () => {
-  it('delivers across instances, and replays on the other instance from Redis after a reconnect', async () => {
-    // B keeps a one-entry window, so what the client missed must come from XRANGE.
-    const [a, b] = await Promise.all([
-      instance({ CHANNEL: 'two-proc', WINDOW: '1000' }),
-      instance({ CHANNEL: 'two-proc', WINDOW: '1' }),
-    ]);
-    const onA = await reader(`${a}/events?room=r`);
-    // Published on B, received by the client on A.
-    const first = await publish(b, 'r', 'from B');
-    await onA.waitForEvents(1, 10_000);
-    expect(onA.events[0]).toMatchObject({ data: '"from B"', id: first });
+const messages = (reader: SseReader): { id: string; data: string }[] =>
+  reader.named('msg').map((e) => ({ id: e.id, data: JSON.parse(e.data) as string }));
+
+describe('two instances on the Redis streams bus', () => {
+  it('delivers across instances, and replays exactly what a client missed from Redis on the other instance', async () => {
+    const [a, b] = await Promise.all([startInstance(), startInstance()]);
+    const onA = await SseReader.open(`${a.url}/events`);
+    readers.push(onA);
+    const live: string[] = [];
+    for (let i = 0; i < 3; i++) live.push(await b.publish(`live-${i}`));
+    await waitFor(
+      () => messages(onA).length === 3,
+      10_000,
+      'the client on A to receive 3 messages published on B',
+    );
+    expect(messages(onA)).toEqual(live.map((id, i) => ({ id, data: `live-${i}` })));
+    const lastSeen = onA.lastEventId;
+    expect(lastSeen).toBe(live[2]);
     onA.close();
 
-    const missed = [];
-    for (const text of ['m1', 'm2', 'm3']) missed.push(await publish(a, 'r', text));
-    await publish(a, 'other-room', 'not for this client');
-    await publish(b, 'r', 'm4');
+    // Missed while disconnected: 5 messages, more than B's in-memory window of 2.
+    const missed: string[] = [];
+    for (let i = 0; i < 5; i++) missed.push(await (i % 2 ? a : b).publish(`missed-${i}`));
 
-    const onB = await reader(`${b}/events?room=r`, { 'last-event-id': onA.lastEventId });
-    await onB.waitForEvents(4, 10_000);
-    await publish(a, 'r', 'live');
-    await onB.waitForEvents(5, 10_000);
-    expect(onB.events.map((e) => e.data)).toEqual(['"m1"', '"m2"', '"m3"', '"m4"', '"live"']);
-    expect(onB.events.slice(0, 3).map((e) => e.id)).toEqual(missed);
+    const onB = await SseReader.open(`${b.url}/events`, { 'last-event-id': lastSeen });
+    readers.push(onB);
+    await waitFor(
+      () => messages(onB).length >= 5,
+      10_000,
+      'the client on B to receive the 5 missed messages',
+    );
+    const after = await a.publish('after');
+    await waitFor(
+      () => messages(onB).length >= 6,
+      10_000,
+      'the client on B to receive the live message after replay',
+    );
+    expect(messages(onB)).toEqual([
+      ...missed.map((id, i) => ({ id, data: `missed-${i}` })),
+      { id: after, data: 'after' },
+    ]);
     expect(onB.named('sse-reset')).toEqual([]);
+  }, 40_000);
+
+  it('sends a reset for a Last-Event-ID of a foreign epoch', async () => {
+    const instance = await startInstance();
+    const position = await instance.publish('x');
+    const foreign = `0000000000000000:${position.split(':')[1]}`;
+    const reader = await SseReader.open(`${instance.url}/events`, { 'last-event-id': foreign });
+    readers.push(reader);
+    await waitFor(() => reader.named('sse-reset').length === 1, 10_000, 'an sse-reset event');
   }, 30_000);
 });

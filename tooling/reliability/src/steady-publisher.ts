@@ -7,7 +7,7 @@ import type { ReadEvent } from '@sse/core/testing';
  */
 export class SteadyPublisher {
   private readonly accepted: number[] = [];
-  private failed = 0;
+  private readonly refused: number[] = [];
   private running = false;
   private loop: Promise<void> | undefined;
 
@@ -20,7 +20,15 @@ export class SteadyPublisher {
   ) {}
 
   get failures(): number {
-    return this.failed;
+    return this.refused.length;
+  }
+
+  /**
+   * Numbers whose publish failed. Such a message may still have been applied (the broker
+   * died after writing it but before answering), so a client may or may not receive it.
+   */
+  get uncertain(): readonly number[] {
+    return this.refused;
   }
 
   get count(): number {
@@ -36,7 +44,7 @@ export class SteadyPublisher {
           await this.hub.publish({ to: { room: this.room }, data: n });
           this.accepted.push(n);
         } catch {
-          this.failed++;
+          this.refused.push(n);
         }
         await new Promise((resolve) => setTimeout(resolve, this.intervalMs));
       }
@@ -54,4 +62,25 @@ export class SteadyPublisher {
 /** The numbers carried by `message` events, in the order received. */
 export function numbersOf(events: readonly ReadEvent[]): number[] {
   return events.filter((e) => e.event === 'message').map((e) => Number(e.data));
+}
+
+/**
+ * Checks an at-least-accepted, exactly-once delivery: `received` is strictly increasing (no
+ * duplicate, no reordering), contains every accepted number, and nothing else but numbers
+ * whose publish outcome was uncertain. Returns what broke the rule, or an empty list.
+ */
+export function deliveryViolations(
+  received: readonly number[],
+  accepted: readonly number[],
+  uncertain: readonly number[],
+): string[] {
+  const problems: string[] = [];
+  for (let i = 1; i < received.length; i++) {
+    if (received[i]! <= received[i - 1]!) problems.push(`${received[i]} after ${received[i - 1]}`);
+  }
+  const got = new Set(received);
+  for (const n of accepted) if (!got.has(n)) problems.push(`accepted ${n} never arrived`);
+  const allowed = new Set([...accepted, ...uncertain]);
+  for (const n of received) if (!allowed.has(n)) problems.push(`${n} was never published`);
+  return problems;
 }

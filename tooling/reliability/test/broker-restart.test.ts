@@ -4,7 +4,7 @@ import { SseReader, waitFor } from '@sse/core/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PrivateRedis, startInstance } from '../src/processes.js';
-import { numbersOf, SteadyPublisher } from '../src/steady-publisher.js';
+import { deliveryViolations, numbersOf, SteadyPublisher } from '../src/steady-publisher.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -53,7 +53,8 @@ describe('broker restart under steady publishing', () => {
     console.log(
       `redis streams restart: ${accepted.length} accepted, ${publisher.failures} refused while down, ${received.length} received`,
     );
-    expect(received).toEqual(accepted);
+    // A publish cut off by the kill may have been applied: it may arrive, once, in order.
+    expect(deliveryViolations(received, accepted, publisher.uncertain)).toEqual([]);
     expect(client.named('sse-reset')).toEqual([]);
   });
 
