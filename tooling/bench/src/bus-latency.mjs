@@ -7,6 +7,7 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { createKafkaBus } from '@sse/bus-kafka';
 import { createNatsBus } from '@sse/bus-nats';
 import { createRedisBus } from '@sse/bus-redis';
 import { Redis } from 'ioredis';
@@ -25,8 +26,14 @@ async function deleteNatsStreams() {
   await nc.close();
 }
 
-/** A bus of `kind` on `channel`; every run uses fresh keys / streams. */
+/** A bus of `kind` on `channel`; every run uses fresh keys / streams / topics. */
 function busFor(kind, channel) {
+  if (kind === 'kafka')
+    return createKafkaBus({
+      channel,
+      brokers: process.env.KAFKA_BROKERS,
+      topicPrefix: natsPrefix.toLowerCase(),
+    });
   if (kind === 'nats')
     return createNatsBus({ channel, nats: NATS_URL, streamPrefix: natsPrefix, storage: 'memory' });
   return createRedisBus({
@@ -83,7 +90,17 @@ if (process.argv[2] === 'receiver') {
     });
   const padding = 'x'.repeat(100);
   const kinds =
-    process.argv.length > 2 ? process.argv.slice(2) : ['redis-pubsub', 'redis-streams', 'nats'];
+    process.argv.length > 2
+      ? process.argv.slice(2)
+      : ['redis-pubsub', 'redis-streams', 'nats', 'kafka'];
+  let kafkaBroker;
+  if (kinds.includes('kafka') && !process.env.KAFKA_BROKERS) {
+    const { startKafka } = await import('../../kafka/kafka.mjs');
+    const started = Date.now();
+    kafkaBroker = await startKafka();
+    process.env.KAFKA_BROKERS = kafkaBroker.brokers;
+    console.log(`kafka broker started in ${Date.now() - started} ms (format + start; jars cached)`);
+  }
   for (const kind of kinds) {
     const channel = `bench-${kind}`;
     const receiver = fork(new URL(import.meta.url).pathname, [
@@ -140,6 +157,8 @@ if (process.argv[2] === 'receiver') {
     await bus.close();
     if (kind === 'nats') await deleteNatsStreams();
   }
+
+  await kafkaBroker?.dispose();
 
   // 3) memory of the retained stream at the default retention (10,000 × 200 B).
   const fill = createRedisBus({ channel: 'bench-memory', redis: REDIS_URL, keyPrefix });

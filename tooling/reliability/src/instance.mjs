@@ -1,26 +1,14 @@
 // One app instance in its own process: a hub on the chosen bus behind node:http.
 //   GET /events?room=…   the stream;   GET /stats   hub.stats()
-// Env: BUS (memory | redis-streams | redis-pubsub), REDIS_URL, CHANNEL, KEY_PREFIX, RETRY_MS,
+// Env: BUS (see buses.mjs) and its settings, RETRY_MS,
 // KEEPALIVE_MS. Sends { port } over IPC once listening; SIGTERM shuts down gracefully.
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHub } from '@sse/core';
-
-async function busFromEnv() {
-  const kind = process.env.BUS ?? 'memory';
-  if (kind === 'memory') return undefined;
-  const { createRedisBus } = await import('@sse/bus-redis');
-  return createRedisBus({
-    mode: kind === 'redis-pubsub' ? 'pubsub' : 'streams',
-    channel: process.env.CHANNEL ?? 'reliability',
-    keyPrefix: process.env.KEY_PREFIX ?? 'sse-reliability:',
-    redis: process.env.REDIS_URL,
-    publishTimeoutMs: 2000,
-  });
-}
+import { busFor } from './buses.mjs';
 
 const hub = createHub({
-  bus: await busFromEnv(),
+  bus: await busFor(process.env.BUS ?? 'memory', process.env),
   retryMs: Number(process.env.RETRY_MS ?? 200),
   keepAliveMs: Number(process.env.KEEPALIVE_MS ?? 15_000),
 });

@@ -131,3 +131,55 @@ export async function deleteRedisKeys(url: string, prefix: string): Promise<void
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
 }
+
+/** Deletes the JetStream streams a test run created under `prefix`. */
+export async function deleteNatsStreams(url: string, prefix: string): Promise<void> {
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const nc = await connect({ servers: url });
+  const jsm = await jetstreamManager(nc);
+  for await (const name of jsm.streams.names())
+    if (name.startsWith(prefix)) await jsm.streams.delete(name);
+  await nc.close();
+}
+
+/** A private `nats-server -js` with file storage on a free port, killed and restarted by PID. */
+export class PrivateNats {
+  private child: ChildProcess | undefined;
+  private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'sse-nats-'));
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<PrivateNats> {
+    const nats = new PrivateNats(await freePort());
+    await nats.start();
+    return nats;
+  }
+
+  get url(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(
+      '/usr/sbin/nats-server',
+      ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.dir],
+      {
+        stdio: 'ignore',
+      },
+    );
+    await waitFor(() => accepts(this.port), 10_000, `nats-server on ${this.port}`, 50);
+  }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child) return;
+    child.kill('SIGKILL');
+    await exited(child);
+  }
+
+  async dispose(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

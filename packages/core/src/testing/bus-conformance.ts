@@ -212,6 +212,12 @@ export function runBusConformance(options: BusConformanceOptions): void {
           'the new member to receive every entry published after its start() resolved',
         );
         const seenByB = b.entries.map((e) => e.position);
+        // The publisher's own copy may still be on its way: compare once A has them all too.
+        await waitFor(
+          () => seenByB.every((p) => a.entries.some((e) => e.position === p)),
+          timeoutMs / 2,
+          'the publisher to receive its own entries',
+        );
         const order = a.entries.map((e) => e.position).filter((p) => seenByB.includes(p));
         assert.deepEqual(seenByB, order, 'the new member saw a different order');
       },

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { runBusConformance } from '@sse/core/testing';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import type { KafkaBroker } from '../../../tooling/kafka/kafka.mjs';
+import { createKafkaBus } from '../src/index.js';
+import { testBroker } from './broker.js';
+
+const topicPrefix = `sse-test-${randomBytes(3).toString('hex')}.`;
+let brokers = '';
+let own: KafkaBroker | undefined;
+
+beforeAll(async () => {
+  ({ brokers, own } = await testBroker());
+});
+afterAll(async () => {
+  await own?.dispose();
+});
+
+runBusConformance({
+  name: 'kafka (1 partition)',
+  test: { describe, it, afterEach },
+  createBus: (channel) => createKafkaBus({ channel, brokers, topicPrefix }),
+  capabilities: { retainsHistory: true },
+  // Only with a broker of our own: stopping yours is not ours to do.
+  ...(process.env.KAFKA_BROKERS
+    ? {}
+    : {
+        faults: {
+          createBus: (channel: string) =>
+            createKafkaBus({ channel, brokers, topicPrefix, publishTimeoutMs: 4000 }),
+          stop: () => own!.stop(),
+          start: async () => {
+            await own!.start();
+          },
+          keepsDataAcrossRestart: true,
+        },
+      }),
+  timeoutMs: 60_000,
+});

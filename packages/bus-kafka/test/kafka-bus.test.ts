@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import type { Bus, BusEntry } from '@sse/core';
+import { waitFor } from '@sse/core/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { KafkaBroker } from '../../../tooling/kafka/kafka.mjs';
+import { createKafkaBus, type KafkaBusOptions, type KafkaLike } from '../src/index.js';
+import { testBroker } from './broker.js';
+
+const topicPrefix = `sse-test-${randomBytes(3).toString('hex')}.`;
+let brokers = '';
+let own: KafkaBroker | undefined;
+const open: Bus[] = [];
+let n = 0;
+
+beforeAll(async () => {
+  ({ brokers, own } = await testBroker());
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((bus) => bus.close()));
+});
+afterAll(async () => {
+  await own?.dispose();
+});
+
+async function member(options: Partial<KafkaBusOptions> = {}) {
+  const bus = createKafkaBus({ channel: `ch${++n}`, brokers, topicPrefix, ...options });
+  open.push(bus);
+  const entries: BusEntry[] = [];
+  await bus.start({ entry: (e) => entries.push(e) });
+  return { bus, entries };
+}
+
+describe('Kafka bus', () => {
+  it('reports foreign-epoch, unknown and malformed positions, and reads history by offset', async () => {
+    const m = await member();
+    const positions: string[] = [];
+    for (let i = 0; i < 6; i++) positions.push(await m.bus.publish(`x${i}`));
+    const [epoch] = positions[0]!.split(':');
+    expect(await m.bus.readAfter!(`otherepoch:0:1`, 10)).toEqual({
+      ok: false,
+      reason: 'epoch-mismatch',
+    });
+    expect(await m.bus.readAfter!(`${epoch}:0:999`, 10)).toEqual({
+      ok: false,
+      reason: 'unknown-position',
+    });
+    expect(await m.bus.readAfter!(`${epoch}:7:1`, 10)).toEqual({
+      ok: false,
+      reason: 'unknown-position',
+    });
+    expect(await m.bus.readAfter!('nope', 10)).toEqual({ ok: false, reason: 'malformed' });
+    const history = await m.bus.readAfter!(positions[3]!, 10);
+    expect(history).toEqual({
+      ok: true,
+      entries: [
+        { position: positions[4], payload: 'x4' },
+        { position: positions[5], payload: 'x5' },
+      ],
+    });
+  });
+
+  it('keeps order per partition with several partitions', async () => {
+    const channel = `multi${++n}`;
+    const a = await member({ channel, partitions: 3 });
+    const b = await member({ channel, partitions: 3 });
+    const positions: string[] = [];
+    for (let i = 0; i < 30; i++) positions.push(await a.bus.publish(`p${i}`));
+    await waitFor(() => b.entries.length === 30, 20_000, 'every entry on B');
+    const byPartition = (entries: BusEntry[]) => {
+      const map = new Map<string, string[]>();
+      for (const e of entries) {
+        const partition = e.position.split(':')[1]!;
+        map.set(partition, [...(map.get(partition) ?? []), e.position]);
+      }
+      return map;
+    };
+    // Within a partition, offsets only grow and both members agree; across partitions Kafka
+    // defines no order (and comparePositions says so).
+    for (const [, list] of byPartition(b.entries)) {
+      const offsets = list.map((p) => Number(p.split(':')[2]));
+      expect(offsets).toEqual([...offsets].sort((x, y) => x - y));
+    }
+    await waitFor(() => a.entries.length === 30, 20_000, 'every entry on A');
+    expect(byPartition(a.entries)).toEqual(byPartition(b.entries));
+    expect(new Set(b.entries.map((e) => e.position))).toEqual(new Set(positions));
+  });
+
+  it('works with an injected KafkaJS client', async () => {
+    const kafka = new Kafka({
+      clientId: 'user-app',
+      brokers: [brokers],
+      logLevel: logLevel.NOTHING,
+    });
+    const m = await member({ kafka: kafka as unknown as KafkaLike });
+    const position = await m.bus.publish('via injected client');
+    await waitFor(() => m.entries.some((e) => e.position === position), 20_000, 'the entry');
+  });
+
+  it('rejects a bad channel', () => {
+    expect(() => createKafkaBus({ channel: 'has space' })).toThrowError(/channel/);
+  });
+});
