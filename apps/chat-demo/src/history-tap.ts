@@ -1,0 +1,133 @@
+import type { Bus, BusEntry } from '@sse/core';
+
+/** A bus entry addressed to a room, as the tap sees it. */
+export interface RoomEntry {
+  readonly room: string;
+  readonly event: string | undefined;
+  readonly data: string;
+  readonly position: string;
+}
+
+/** Per-room history anchors and a feed of room entries, built from every bus entry. */
+export interface HistoryTap {
+  /** The bus to give the hub: the original, with every delivered entry observed on the way. */
+  readonly bus: Bus;
+  /**
+   * A position to use as the Last-Event-ID of a fresh stream in `room`: the entry just
+   * before the room's oldest remembered message, so the hub replays the recent history
+   * (from its window, or from the bus for retaining buses). `undefined` when the room has
+   * no history yet.
+   */
+  historyStart(room: string): string | undefined;
+  /** Called for every entry addressed to a room (presence sync uses it). */
+  onRoomEntry(listener: (entry: RoomEntry) => void): void;
+}
+
+/** Options for {@link createHistoryTap}. */
+export interface HistoryTapOptions {
+  /** Messages per room replayed on join. @default 50 */
+  readonly perRoom?: number;
+  /**
+   * Entries the hub's replay window holds (its `replay.maxEntries`). Anchors older than
+   * that are forgotten, so a join never asks for a position the window has evicted.
+   */
+  readonly windowEntries: number;
+  /** The event name of chat messages. @default 'message' */
+  readonly messageEvent?: string;
+}
+
+/**
+ * Wraps a bus so the application sees the ordered log the hub sees.
+ *
+ * Why: the hub keeps recent messages in its replay window and replays everything after a
+ * Last-Event-ID, but exposes no per-entry hook. Knowing the position *before* each room
+ * message lets a fresh stream start from there, so "history on join" is the hub's own
+ * replay, not a separate query. The room is read from the `@sse/core` envelope header
+ * (`1 r <len> <len>\n<room>…`, see core's envelope.ts); anything else is ignored.
+ *
+ * @param inner - the real bus.
+ * @param options - sizes.
+ * @returns the tap.
+ */
+export function createHistoryTap(inner: Bus, options: HistoryTapOptions): HistoryTap {
+  const perRoom = options.perRoom ?? 50;
+  const messageEvent = options.messageEvent ?? 'message';
+  // Global order: absolute index of every entry, so anchors can be aged out like the window.
+  let count = 0;
+  let previous: string | undefined;
+  const rooms = new Map<string, { anchor: string; index: number }[]>();
+  const listeners: ((entry: RoomEntry) => void)[] = [];
+
+  const observe = (entry: BusEntry): void => {
+    const before = previous;
+    previous = entry.position;
+    const index = count++;
+    const parsed = parseRoomEntry(entry);
+    if (!parsed) return;
+    for (const listener of listeners) listener(parsed);
+    if (parsed.event !== messageEvent || before === undefined) return;
+    let list = rooms.get(parsed.room);
+    if (!list) {
+      list = [];
+      rooms.set(parsed.room, list);
+    }
+    list.push({ anchor: before, index });
+    if (list.length > perRoom) list.shift();
+  };
+
+  const bus: Bus = {
+    kind: inner.kind,
+    retainsHistory: inner.retainsHistory,
+    start: (listener) =>
+      inner.start({
+        entry: (entry) => {
+          observe(entry);
+          listener.entry(entry);
+        },
+        ...(listener.status ? { status: listener.status.bind(listener) } : {}),
+        ...(listener.gap ? { gap: listener.gap.bind(listener) } : {}),
+      }),
+    publish: (payload) => inner.publish(payload),
+    close: () => inner.close(),
+  };
+  if (inner.readAfter) {
+    const readAfter = inner.readAfter.bind(inner);
+    (bus as { readAfter?: Bus['readAfter'] }).readAfter = readAfter;
+  }
+
+  return {
+    bus,
+    historyStart(room) {
+      const list = rooms.get(room);
+      if (!list) return undefined;
+      // The anchor is the entry *before* the message, one index earlier; it must still be
+      // inside the window (the hub counts the same entries).
+      const oldest = count - options.windowEntries + 1;
+      while (list.length > 0 && list[0]!.index - 1 < oldest) list.shift();
+      return list[0]?.anchor;
+    },
+    onRoomEntry(listener) {
+      listeners.push(listener);
+    },
+  };
+}
+
+function parseRoomEntry(entry: BusEntry): RoomEntry | undefined {
+  const payload = entry.payload;
+  const newline = payload.indexOf('\n');
+  if (newline === -1 || newline > 64) return undefined;
+  const header = payload.slice(0, newline).split(' ');
+  if (header.length !== 4 || header[0] !== '1' || header[1] !== 'r') return undefined;
+  const roomLength = Number(header[2]);
+  const eventLength = Number(header[3]);
+  if (!Number.isSafeInteger(roomLength) || !Number.isSafeInteger(eventLength)) return undefined;
+  const roomStart = newline + 1;
+  const eventStart = roomStart + roomLength;
+  const dataStart = eventStart + Math.max(eventLength, 0);
+  return {
+    room: payload.slice(roomStart, eventStart),
+    event: eventLength < 0 ? undefined : payload.slice(eventStart, dataStart),
+    data: payload.slice(dataStart),
+    position: entry.position,
+  };
+}
