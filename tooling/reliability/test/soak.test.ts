@@ -101,38 +101,42 @@ describe(`soak (${FULL ? 'full' : 'reduced: set SSE_SOAK=full for the 2-minute r
     IDLE.seconds * 1000 + 120_000,
   );
 
-  it(`${BUSY.connections} connections at 100 msg/s for ${BUSY.seconds} s: no loss, no leak`, async () => {
-    const instance = await startInstance({ BUS: 'memory', KEEPALIVE_MS: String(KEEPALIVE_MS) });
-    instances.push(instance);
-    const client = await load(instance, BUSY.connections);
-    const before = await ask<Health>(instance.child, { health: true }, 'health');
-    const published = await ask<number>(
-      instance.child,
-      { publish: { rate: 100, durationMs: BUSY.seconds * 1000 } },
-      'published',
-      BUSY.seconds * 1000 + 30_000,
-    );
-    let last: Report | undefined;
-    await waitFor(
-      async () => {
-        last = await ask<Report>(client, { report: true }, 'report');
-        return last.minData === published;
-      },
-      // Generous: on a shared 2-core machine the load client itself can lag behind.
-      60_000,
-      `every connection to receive all ${published} messages`,
-      200,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}; last report ${JSON.stringify(last)}`);
-    });
-    const report = await ask<Report>(client, { report: true }, 'report');
-    const after = await ask<Health>(instance.child, { health: true }, 'health');
-    console.log(
-      `busy soak: ${BUSY.connections} connections, ${published} messages each (${report.minData}–${report.maxData}), ` +
-        `RSS ${mib(before.rss)} → ${mib(after.rss)}, event-loop delay p99 ${after.loopDelayP99Ms.toFixed(1)} ms, drops ${JSON.stringify(after.stats.drops)}`,
-    );
-    expect(report.closed).toBe(0);
-    expect(report.maxData).toBe(published);
-    expect(after.rss).toBeLessThan(before.rss + 64 * 1024 * 1024);
-  }, BUSY.seconds * 1000 + 120_000);
+  it(
+    `${BUSY.connections} connections at 100 msg/s for ${BUSY.seconds} s: no loss, no leak`,
+    async () => {
+      const instance = await startInstance({ BUS: 'memory', KEEPALIVE_MS: String(KEEPALIVE_MS) });
+      instances.push(instance);
+      const client = await load(instance, BUSY.connections);
+      const before = await ask<Health>(instance.child, { health: true }, 'health');
+      const published = await ask<number>(
+        instance.child,
+        { publish: { rate: 100, durationMs: BUSY.seconds * 1000 } },
+        'published',
+        BUSY.seconds * 1000 + 30_000,
+      );
+      let last: Report | undefined;
+      await waitFor(
+        async () => {
+          last = await ask<Report>(client, { report: true }, 'report');
+          return last.minData === published;
+        },
+        // Generous: on a shared 2-core machine the load client itself can lag behind.
+        60_000,
+        `every connection to receive all ${published} messages`,
+        200,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; last report ${JSON.stringify(last)}`);
+      });
+      const report = await ask<Report>(client, { report: true }, 'report');
+      const after = await ask<Health>(instance.child, { health: true }, 'health');
+      console.log(
+        `busy soak: ${BUSY.connections} connections, ${published} messages each (${report.minData}–${report.maxData}), ` +
+          `RSS ${mib(before.rss)} → ${mib(after.rss)}, event-loop delay p99 ${after.loopDelayP99Ms.toFixed(1)} ms, drops ${JSON.stringify(after.stats.drops)}`,
+      );
+      expect(report.closed).toBe(0);
+      expect(report.maxData).toBe(published);
+      expect(after.rss).toBeLessThan(before.rss + 64 * 1024 * 1024);
+    },
+    BUSY.seconds * 1000 + 120_000,
+  );
 });
