@@ -48,21 +48,45 @@ function ask<T>(child: ChildProcess, message: object, key: string, timeoutMs = 3
   });
 }
 
-async function load(instance: Instance, connections: number): Promise<ChildProcess> {
+/** Load clients, at most 500 connections each, so parsing never lags the server. */
+interface LoadGroup {
+  report(): Promise<Report>;
+}
+
+async function load(instance: Instance, connections: number): Promise<LoadGroup> {
   const { port } = new URL(instance.url);
-  const child = fork(fileURLToPath(new URL('../src/load-client.mjs', import.meta.url)), [
-    '127.0.0.1',
-    port,
-    String(connections),
-  ]);
-  children.push(child);
+  const sizes: number[] = [];
+  for (let left = connections; left > 0; left -= 500) sizes.push(Math.min(500, left));
+  const clients = sizes.map((size) => {
+    const child = fork(fileURLToPath(new URL('../src/load-client.mjs', import.meta.url)), [
+      '127.0.0.1',
+      port,
+      String(size),
+    ]);
+    children.push(child);
+    return child;
+  });
+  const group: LoadGroup = {
+    async report() {
+      const reports = await Promise.all(
+        clients.map((child) => ask<Report>(child, { report: true }, 'report')),
+      );
+      return {
+        open: reports.reduce((sum, r) => sum + r.open, 0),
+        closed: reports.reduce((sum, r) => sum + r.closed, 0),
+        minData: Math.min(...reports.map((r) => r.minData)),
+        maxData: Math.max(...reports.map((r) => r.maxData)),
+        comments: Math.min(...reports.map((r) => r.comments)),
+      };
+    },
+  };
   await waitFor(
-    async () => (await ask<Report>(child, { report: true }, 'report')).open === connections,
+    async () => (await group.report()).open === connections,
     60_000,
     `${connections} connections to open`,
     200,
   );
-  return child;
+  return group;
 }
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -81,7 +105,7 @@ describe(`soak (${FULL ? 'full' : 'reduced: set SSE_SOAK=full for the 2-minute r
         await new Promise((resolve) => setTimeout(resolve, 1000));
         samples.push(await ask<Health>(instance.child, { health: true }, 'health'));
       }
-      const report = await ask<Report>(client, { report: true }, 'report');
+      const report = await client.report();
       const firstHalf = samples.slice(0, samples.length / 2).map((s) => s.rss);
       const secondHalf = samples.slice(samples.length / 2).map((s) => s.rss);
       const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -117,17 +141,21 @@ describe(`soak (${FULL ? 'full' : 'reduced: set SSE_SOAK=full for the 2-minute r
       let last: Report | undefined;
       await waitFor(
         async () => {
-          last = await ask<Report>(client, { report: true }, 'report');
+          last = await client.report();
           return last.minData === published;
         },
         // Generous: on a shared 2-core machine the load client itself can lag behind.
         60_000,
         `every connection to receive all ${published} messages`,
         200,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}; last report ${JSON.stringify(last)}`);
+      ).catch(async (error: Error) => {
+        // Say whether frames wait on the server (a stall) or in the load client (it lags).
+        const health = await ask<Health>(instance.child, { health: true }, 'health');
+        throw new Error(
+          `${error.message}; last report ${JSON.stringify(last)}; server ${JSON.stringify(health.stats)}`,
+        );
       });
-      const report = await ask<Report>(client, { report: true }, 'report');
+      const report = await client.report();
       const after = await ask<Health>(instance.child, { health: true }, 'health');
       console.log(
         `busy soak: ${BUSY.connections} connections, ${published} messages each (${report.minData}–${report.maxData}), ` +
