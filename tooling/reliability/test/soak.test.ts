@@ -86,6 +86,16 @@ async function load(instance: Instance, connections: number): Promise<LoadGroup>
     `${connections} connections to open`,
     200,
   );
+  // A socket the client opened is not yet a stream the server registered: wait for the
+  // server's own count, or streams that open late would (rightly) miss the first messages.
+  await waitFor(
+    async () =>
+      (await ask<Health>(instance.child, { health: true }, 'health')).stats.connections ===
+      connections,
+    60_000,
+    `the server to register ${connections} streams`,
+    200,
+  );
   return group;
 }
 
