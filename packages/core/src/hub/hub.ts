@@ -585,23 +585,28 @@ export class Hub extends EventEmitter {
     this.dirty = [];
     this.frameSeq = 0;
     const now = Date.now();
-    // Connections that got the same contiguous run of frames share one joined buffer.
-    let joinedKey = '';
+    // Connections that got the same contiguous run of frames share one joined buffer. The
+    // common case (a broadcast) is the same run as the previous connection: compare two
+    // numbers, and only build a map key for the other runs.
+    let joinedFirst = -1;
+    let joinedLast = -1;
     let joined: Buffer | undefined;
     let cache: Map<string, Buffer> | undefined;
     for (const connection of batch) {
       let chunk: Buffer | undefined;
       if (connection.pending.length > 1 && connection.contiguous) {
-        const key = `${connection.firstSeq}:${connection.lastSeq}`;
-        if (key === joinedKey) chunk = joined;
+        if (connection.firstSeq === joinedFirst && connection.lastSeq === joinedLast)
+          chunk = joined;
         else {
+          const key = `${connection.firstSeq}:${connection.lastSeq}`;
           cache ??= new Map();
           chunk = cache.get(key);
           if (!chunk) {
             chunk = Buffer.concat(connection.pending, connection.pendingBytes);
             cache.set(key, chunk);
           }
-          joinedKey = key;
+          joinedFirst = connection.firstSeq;
+          joinedLast = connection.lastSeq;
           joined = chunk;
         }
       }
