@@ -47,13 +47,17 @@ export interface ConnectionOwner {
 export class Connection {
   /** Rooms this connection is in (maintained by the registry). */
   readonly rooms: Set<string> = new Set();
-  /** Frames staged in this tick, flushed together. */
-  pending: Buffer[] = [];
+  /**
+   * Frames staged since the last flush. While they are one contiguous run of the hub's
+   * shared frames (a broadcast: the common case) only the run's ends are kept, so staging
+   * costs no allocation per recipient; `list` exists only once the run breaks.
+   */
+  stagedCount = 0;
   pendingBytes = 0;
-  /** Sequence numbers of the staged frames, to share one joined buffer between recipients. */
   firstSeq = -1;
   lastSeq = -1;
   contiguous = true;
+  private list: Buffer[] | undefined;
   /** Whether the hub has this connection in its flush list. */
   dirty = false;
   /** Whether it is in the registry and receives live entries. */
@@ -96,33 +100,54 @@ export class Connection {
     return this.queue.bytes;
   }
 
-  /** Stages a frame for this tick's flush. `seq` is -1 for frames not shared with others. */
-  stage(frame: Buffer, seq: number): void {
-    if (this.pending.length === 0) {
+  /**
+   * Stages a frame for the next flush. `seq` is the frame's index in `shared` (the hub's
+   * frames of this flush period), or -1 for a frame only this connection gets.
+   */
+  stage(frame: Buffer, seq: number, shared: readonly Buffer[]): void {
+    if (this.stagedCount === 0) {
       this.firstSeq = seq;
+      this.lastSeq = seq;
       this.contiguous = seq >= 0;
-    } else if (seq < 0 || seq !== this.lastSeq + 1) {
-      this.contiguous = false;
+      if (!this.contiguous) this.list = [frame];
+    } else if (this.contiguous && seq >= 0 && seq === this.lastSeq + 1) {
+      this.lastSeq = seq;
+    } else {
+      if (this.contiguous) {
+        this.list = shared.slice(this.firstSeq, this.lastSeq + 1);
+        this.contiguous = false;
+      }
+      this.list!.push(frame);
     }
-    this.lastSeq = seq;
-    this.pending.push(frame);
+    this.stagedCount++;
     this.pendingBytes += frame.length;
   }
 
-  /** Writes the staged frames: `joined` is them as one buffer when the caller has it. */
-  flush(joined: Buffer | undefined, now: number): void {
-    const frames = this.pending;
+  /**
+   * Writes the staged frames as one chunk. `joined` is them as one buffer when the caller
+   * has it (shared between connections that got the same run); `shared` as in {@link stage}.
+   */
+  flush(joined: Buffer | undefined, shared: readonly Buffer[], now: number): void {
+    const count = this.stagedCount;
     const bytes = this.pendingBytes;
-    this.pending = [];
+    const list = this.list;
+    this.stagedCount = 0;
     this.pendingBytes = 0;
+    this.list = undefined;
     this.dirty = false;
-    if (this.closed || frames.length === 0) return;
+    if (this.closed || count === 0) return;
     if (this.blocked) {
-      for (const frame of frames) this.enqueue(frame);
+      if (list) for (const frame of list) this.enqueue(frame);
+      else for (let seq = this.firstSeq; seq <= this.lastSeq; seq++) this.enqueue(shared[seq]!);
       return;
     }
-    const chunk = joined ?? (frames.length === 1 ? frames[0]! : Buffer.concat(frames, bytes));
-    this.writeNow(chunk, frames.length, now);
+    let chunk = joined;
+    if (!chunk) {
+      if (list) chunk = list.length === 1 ? list[0]! : Buffer.concat(list, bytes);
+      else if (count === 1) chunk = shared[this.firstSeq]!;
+      else chunk = Buffer.concat(shared.slice(this.firstSeq, this.lastSeq + 1), bytes);
+    }
+    this.writeNow(chunk, count, now);
   }
 
   /** Writes a frame at once, behind anything already queued (shutdown notices). */
@@ -157,7 +182,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.queue.takeAll();
-    this.pending = [];
+    this.list = undefined;
     if (destroy) this.sink.destroy();
     else this.sink.end();
     this.owner.ended(this, reason);

@@ -125,7 +125,8 @@ export class Hub extends EventEmitter {
   private dirty: Connection[] = [];
   private flushScheduled = false;
   private flushTimer: NodeJS.Timeout | undefined;
-  private frameSeq = 0;
+  /** Frames of live entries since the last flush, indexed by the `seq` staged with them. */
+  private tickFrames: Buffer[] = [];
   private readonly recent = new Map<string, number>();
   private readonly waiters = new Map<
     string,
@@ -387,7 +388,7 @@ export class Hub extends EventEmitter {
       this.reportError(toError(error), undefined);
       return;
     }
-    const seq = this.frameSeq++;
+    const seq = this.tickFrames.push(frame) - 1;
     let recipients = 0;
     for (const connection of this.registry.recipients(envelope.target)) {
       if (connection.skipThrough !== undefined && this.alreadySent(connection, entry.position))
@@ -555,7 +556,7 @@ export class Hub extends EventEmitter {
   // ---- writing --------------------------------------------------------------------------
 
   private stage(connection: Connection, frame: Buffer, seq: number): void {
-    connection.stage(frame, seq);
+    connection.stage(frame, seq, this.tickFrames);
     if (!connection.dirty) {
       connection.dirty = true;
       this.dirty.push(connection);
@@ -582,8 +583,9 @@ export class Hub extends EventEmitter {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const batch = this.dirty;
+    const shared = this.tickFrames;
     this.dirty = [];
-    this.frameSeq = 0;
+    this.tickFrames = [];
     const now = Date.now();
     // Connections that got the same contiguous run of frames share one joined buffer. The
     // common case (a broadcast) is the same run as the previous connection: compare two
@@ -594,7 +596,7 @@ export class Hub extends EventEmitter {
     let cache: Map<string, Buffer> | undefined;
     for (const connection of batch) {
       let chunk: Buffer | undefined;
-      if (connection.pending.length > 1 && connection.contiguous) {
+      if (connection.stagedCount > 1 && connection.contiguous) {
         if (connection.firstSeq === joinedFirst && connection.lastSeq === joinedLast)
           chunk = joined;
         else {
@@ -602,7 +604,10 @@ export class Hub extends EventEmitter {
           cache ??= new Map();
           chunk = cache.get(key);
           if (!chunk) {
-            chunk = Buffer.concat(connection.pending, connection.pendingBytes);
+            chunk = Buffer.concat(
+              shared.slice(connection.firstSeq, connection.lastSeq + 1),
+              connection.pendingBytes,
+            );
             cache.set(key, chunk);
           }
           joinedFirst = connection.firstSeq;
@@ -610,7 +615,7 @@ export class Hub extends EventEmitter {
           joined = chunk;
         }
       }
-      connection.flush(chunk, now);
+      connection.flush(chunk, shared, now);
     }
   };
 

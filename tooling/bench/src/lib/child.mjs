@@ -42,7 +42,15 @@ export function ask(child, message, key, timeoutMs) {
 export function spawnChild(file, args, label) {
   const child = fork(file, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: ['--expose-gc', '--max-old-space-size=8192'],
+    execArgv: [
+      '--expose-gc',
+      '--max-old-space-size=8192',
+      // BENCH_CPU_PROF=dir profiles the server processes (`node --cpu-prof`) for a look
+      // with Chrome DevTools or `node tooling/bench/src/lib/top-functions.mjs`.
+      ...(process.env.BENCH_CPU_PROF && label.startsWith('server')
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+    ],
   });
   child.label = label;
   return child;

@@ -67,3 +67,5 @@ process.on('message', (message) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+// A clean exit on TERM, so that --cpu-prof writes its profile.
+process.on('SIGTERM', () => process.exit(0));
