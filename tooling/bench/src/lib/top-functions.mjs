@@ -15,4 +15,6 @@ for (let i = 0; i < profile.samples.length; i++) {
 }
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 for (const [name, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(count)))
-  console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(1).padStart(8)} ms  ${name}`);
+  console.log(
+    `${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(1).padStart(8)} ms  ${name}`,
+  );
