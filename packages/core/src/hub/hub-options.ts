@@ -58,8 +58,9 @@ export interface HubOptions {
   /** Open streams per client (see `clientKey`) on this instance; refused with 429. @default Infinity */
   readonly maxConnectionsPerClient?: number;
   /**
-   * Names the client a request comes from, for `maxConnectionsPerClient`. Behind a proxy,
-   * read your trusted forwarding header here. @default the socket's remote address
+   * Names the client a request comes from, for `maxConnectionsPerClient` (only called when
+   * that limit is set). Behind a proxy, read your trusted forwarding header here.
+   * @default the socket's remote address
    */
   readonly clientKey?: (request: SseRequest) => string;
   /** Refuse a stream (403) by resolving `false`. Called before headers are sent. */

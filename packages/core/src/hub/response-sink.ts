@@ -66,18 +66,32 @@ export function openResponseSink(
   res.flushHeaders();
   res.on('drain', events.drain);
   res.on('close', events.close);
-  return {
-    write: (chunk) => res.write(chunk),
-    end: () => {
-      if (!res.writableEnded) res.end();
-    },
-    destroy: () => {
-      res.destroy();
-    },
-    get writable() {
-      return !isResponseGone(response);
-    },
-  };
+  return new ResponseSink(response);
+}
+
+/**
+ * A response as an {@link SseSink}. A class rather than an object literal: one is held per
+ * open stream, and a literal with a getter is a dictionary-mode object of about 1 KiB,
+ * where an instance shares its methods through the prototype.
+ */
+class ResponseSink implements SseSink {
+  constructor(private readonly response: SseResponse) {}
+
+  write(chunk: Buffer): boolean {
+    return (this.response as ServerResponse).write(chunk);
+  }
+
+  end(): void {
+    if (!this.response.writableEnded) this.response.end();
+  }
+
+  destroy(): void {
+    (this.response as ServerResponse).destroy();
+  }
+
+  get writable(): boolean {
+    return !isResponseGone(this.response);
+  }
 }
 
 /**
