@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests of the harness's own code (report rendering); the benchmarks themselves are
-// not tests and never run here.
+// Tests of the harness's own code (report rendering) and one smoke run of a few seconds
+// that proves the harness works; the full benchmarks never run here.
 export default defineConfig({
   test: {
     include: ['src/**/*.test.mjs', 'src/**/*.test.ts'],

@@ -50,8 +50,12 @@ const byOrder = (order) => (a, b) => {
   const ib = order.indexOf(b);
   return (ia === -1 ? order.length : ia) - (ib === -1 ? order.length : ib) || a.localeCompare(b);
 };
-const MODE_TITLE = { burst: 'Bursts', tick: 'One message per tick' };
-const MODE_FLOOR = { burst: 'floor-coalesced', tick: 'floor-frame' };
+const MODE_TITLE = {
+  burst: 'Bursts',
+  tick: 'One message per tick',
+  paced: 'A paced rate: one message per timer tick, about 100k deliveries/s asked for',
+};
+const MODE_FLOOR = { burst: 'floor-coalesced', tick: 'floor-frame', paced: 'floor-frame' };
 
 // ---- goals -------------------------------------------------------------------------------
 
@@ -170,8 +174,13 @@ export function evaluateGoals(results) {
   );
 
   const windowRows = fanout
-    .filter((r) => r.system === 'sse-core-window' && r.mode === 'tick')
+    .filter((r) => r.system === 'sse-core-window' && r.mode === 'paced')
     .sort((a, b) => a.n - b.n || a.size - b.size);
+  // The floor's own p99 at the same rate: what fanning one frame out to n sockets costs.
+  const floorP99 = (row) =>
+    fanout.find(
+      (r) => r.system === 'floor-frame' && r.mode === 'paced' && r.n === row.n && !failed(r),
+    )?.p99Ms;
   {
     const label = labeller(windowRows);
     const items = windowRows.map((r) =>
@@ -180,14 +189,14 @@ export function evaluateGoals(results) {
         : usable(r.p99Ms)
           ? {
               p99: r.p99Ms,
-              text: `${label(r)}: ${formatMs(r.p99Ms)} ms`,
+              text: `${label(r)}: ${formatMs(r.p99Ms)} ms${usable(floorP99(r)) ? ` (floor-frame ${formatMs(floorP99(r))} ms)` : ''}`,
               pass: r.p99Ms <= TARGETS.windowP99Ms,
             }
           : { text: `${label(r)}: —`, pass: undefined },
     );
     const worst = Math.max(...items.filter((i) => usable(i.p99)).map((i) => i.p99));
     goals.push({
-      goal: 'One message per tick, flushWindowMs 5: p99 latency',
+      goal: 'flushWindowMs 5: p99 latency at a paced rate (one message per timer tick)',
       target: `≤ ${TARGETS.windowP99Ms} ms (5 ms window + 5 ms)`,
       measured:
         items.length === 0
@@ -342,7 +351,7 @@ function fanoutSection(rows, images) {
       'is the median and, after the dot, its ratio to the floor measured in the same run ' +
       '(`floor-coalesced` for bursts, `floor-frame` for one message per tick).',
   );
-  for (const mode of ['burst', 'tick']) {
+  for (const mode of ['burst', 'tick', 'paced']) {
     const modeRows = rows.filter((r) => r.mode === mode);
     if (modeRows.length === 0) continue;
     const floor = MODE_FLOOR[mode];
