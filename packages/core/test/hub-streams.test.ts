@@ -123,6 +123,61 @@ describe('streams over HTTP/1.1', () => {
     expect(r.events.map((e) => Number(e.data))).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it('keeps arrival order when broadcasts and targeted messages share one turn', async () => {
+    const hub = createHub();
+    const server = await serve(hub);
+    const amy = await reader(`${server.url}/?user=amy&room=a`);
+    const bob = await reader(`${server.url}/?user=bob`);
+    await waitFor(() => hub.stats().connections === 2, 2000, 'two streams');
+    // All in one turn: broadcasts are kept once for the hub and handed to each stream at
+    // the flush, so a targeted message in between must not overtake them.
+    const sent = [
+      hub.publish({ data: 'b1' }),
+      hub.publish({ to: { room: 'a' }, data: 'r1' }),
+      hub.publish({ data: 'b2' }),
+      hub.publish({ data: 'b3' }),
+      hub.publish({ to: { user: 'bob' }, data: 'u1' }),
+      hub.publish({ data: 'b4' }),
+    ];
+    const receipts = await Promise.all(sent);
+    expect(receipts.map((r) => r.localRecipients)).toEqual([2, 1, 2, 2, 1, 2]);
+    await amy.waitForEvents(5);
+    await bob.waitForEvents(5);
+    expect(amy.events.map((e) => e.data)).toEqual(['"b1"', '"r1"', '"b2"', '"b3"', '"b4"']);
+    expect(bob.events.map((e) => e.data)).toEqual(['"b1"', '"b2"', '"b3"', '"u1"', '"b4"']);
+    expect(amy.events.map((e) => e.id)).toEqual(
+      receipts.filter((_, i) => i !== 4).map((r) => r.id),
+    );
+  });
+
+  it('gives a stream that goes live during a run of broadcasts each message once', async () => {
+    const hub = createHub();
+    const server = await serve(hub);
+    const first = await reader(server.url);
+    await waitFor(() => hub.stats().connections === 1, 2000, 'the first stream');
+    const { id } = await hub.publish({ data: 0 });
+    // Broadcasts keep coming on every turn while a second stream replays from `id` and
+    // goes live: whatever the turn it joins on, it sees 1, 2, 3… with no gap or repeat.
+    let next = 1;
+    let running = true;
+    const publisher = (async () => {
+      for (let i = 0; running && i < 5_000; i++) {
+        await Promise.all([hub.publish({ data: next++ }), hub.publish({ data: next++ })]);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const second = await reader(server.url, { 'last-event-id': id });
+    await second.waitForEvents(200);
+    running = false;
+    await publisher;
+    const got = second.events.map((e) => Number(e.data));
+    expect(got.slice(0, 200)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    await first.waitForEvents(next);
+    expect(first.events.map((e) => Number(e.data))).toEqual(
+      Array.from({ length: next }, (_, i) => i),
+    );
+  });
+
   it.each([
     [0, 10],
     [500, 1],

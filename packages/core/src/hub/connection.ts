@@ -62,6 +62,12 @@ export class Connection {
   dirty = false;
   /** Whether it is in the registry and receives live entries. */
   live = false;
+  /**
+   * The hub's flush period in which it went live, and the index in that period's shared
+   * frames from which live entries reach it (see BroadcastRun).
+   */
+  livePeriod = -1;
+  liveFrom = 0;
   /** Frames dropped since the last drain (to signal the gap once). */
   lostFrames = 0;
   lastWriteAt: number = Date.now();
@@ -121,6 +127,28 @@ export class Connection {
     }
     this.stagedCount++;
     this.pendingBytes += frame.length;
+  }
+
+  /**
+   * Stages the shared frames `from`..`to` (inclusive; `bytes` long) at once: a broadcast
+   * run handed over by the hub.
+   */
+  stageRun(from: number, to: number, bytes: number, shared: readonly Buffer[]): void {
+    if (this.stagedCount === 0) {
+      this.firstSeq = from;
+      this.lastSeq = to;
+      this.contiguous = true;
+    } else if (this.contiguous && from === this.lastSeq + 1) {
+      this.lastSeq = to;
+    } else {
+      if (this.contiguous) {
+        this.list = shared.slice(this.firstSeq, this.lastSeq + 1);
+        this.contiguous = false;
+      }
+      for (let seq = from; seq <= to; seq++) this.list!.push(shared[seq]!);
+    }
+    this.stagedCount += to - from + 1;
+    this.pendingBytes += bytes;
   }
 
   /**

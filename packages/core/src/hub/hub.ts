@@ -10,6 +10,7 @@ import {
   type LastEventIdResult,
   readLastEventId,
 } from '../wire/last-event-id.js';
+import { BroadcastRun } from './broadcast-run.js';
 import {
   Connection,
   type ConnectionOwner,
@@ -127,6 +128,12 @@ export class Hub extends EventEmitter {
   private flushTimer: NodeJS.Timeout | undefined;
   /** Frames of live entries since the last flush, indexed by the `seq` staged with them. */
   private tickFrames: Buffer[] = [];
+  /** Frames for every live connection not yet staged on each (see BroadcastRun). */
+  private readonly run = new BroadcastRun();
+  /** Connections that still skip entries they got from history: broadcasts go one by one. */
+  private skipping = 0;
+  /** Counts flushes: `tickFrames` indexes are only meaningful within one period. */
+  private period = 0;
   private readonly recent = new Map<string, number>();
   private readonly waiters = new Map<
     string,
@@ -395,12 +402,18 @@ export class Hub extends EventEmitter {
     }
     const seq = this.tickFrames.push(frame) - 1;
     let recipients = 0;
-    for (const connection of this.registry.recipients(envelope.target)) {
-      if (connection.skipThrough !== undefined && this.alreadySent(connection, entry.position))
-        continue;
-      this.stage(connection, frame, seq);
-      recipients++;
-    }
+    if (envelope.target.kind === 'all' && this.skipping === 0) {
+      // The common case, O(1): every live connection gets it, at the flush.
+      this.run.add(seq, frame.length);
+      recipients = this.registry.byId.size;
+      if (recipients > 0) this.scheduleFlush(this.run.bytes);
+    } else
+      for (const connection of this.registry.recipients(envelope.target)) {
+        if (connection.skipThrough !== undefined && this.alreadySent(connection, entry.position))
+          continue;
+        this.stage(connection, frame, seq);
+        recipients++;
+      }
     this.window.append({
       position: entry.position,
       target: envelope.target,
@@ -415,7 +428,7 @@ export class Hub extends EventEmitter {
     const order = this.bus.comparePositions?.(position, connection.skipThrough!);
     if (order !== undefined && order <= 0) return true;
     // The log is ordered: once a newer entry arrives, nothing older will follow.
-    connection.skipThrough = undefined;
+    this.stopSkipping(connection);
     return false;
   }
 
@@ -477,7 +490,10 @@ export class Hub extends EventEmitter {
       if (reason.entries === 0) {
         // The cursor is the broker's head: nothing more was missed. If this instance has
         // not received everything up to it yet, skip those entries when they arrive.
-        if (!this.window.has(cursor)) connection.skipThrough = cursor;
+        if (!this.window.has(cursor)) {
+          connection.skipThrough = cursor;
+          this.skipping++;
+        }
         this.counters.replayHits++;
         this.counters.replayedFrames += replayed;
         this.goLive(connection);
@@ -528,9 +544,18 @@ export class Hub extends EventEmitter {
     return { entries: result.entries.length, replayed, cursor: next };
   }
 
+  private stopSkipping(connection: Connection): void {
+    if (connection.skipThrough === undefined) return;
+    connection.skipThrough = undefined;
+    this.skipping--;
+  }
+
   private goLive(connection: Connection): void {
     if (connection.isClosed || connection.live) return;
     connection.live = true;
+    // Frames of the current broadcast run before this point reached it through replay.
+    connection.livePeriod = this.period;
+    connection.liveFrom = this.tickFrames.length;
     this.registry.add(connection);
   }
 
@@ -561,11 +586,37 @@ export class Hub extends EventEmitter {
   // ---- writing --------------------------------------------------------------------------
 
   private stage(connection: Connection, frame: Buffer, seq: number): void {
+    // Whatever is staged on a live connection goes after the broadcast frames before it.
+    if (this.run.pending && connection.live) this.spreadRun();
     connection.stage(frame, seq, this.tickFrames);
+    this.markDirty(connection);
+    this.scheduleFlush(connection.pendingBytes);
+  }
+
+  private markDirty(connection: Connection): void {
     if (!connection.dirty) {
       connection.dirty = true;
       this.dirty.push(connection);
     }
+  }
+
+  /** Hands the broadcast run to every live connection. */
+  private spreadRun(): void {
+    this.run.spread(this.registry.byId.values(), this.period, this.tickFrames, this.stageRun);
+  }
+
+  private readonly stageRun = (
+    connection: Connection,
+    from: number,
+    to: number,
+    bytes: number,
+  ): void => {
+    connection.stageRun(from, to, bytes, this.tickFrames);
+    this.markDirty(connection);
+  };
+
+  /** Schedules the hub's flush; `pendingBytes` is what a socket now has waiting. */
+  private scheduleFlush(pendingBytes: number): void {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // One flush per event-loop turn for the whole hub: frames that reach a socket in the
@@ -575,7 +626,7 @@ export class Hub extends EventEmitter {
       if (this.options.flushWindowMs > 0)
         this.flushTimer = setTimeout(this.flush, this.options.flushWindowMs);
       else setImmediate(this.flush);
-    } else if (this.flushTimer && connection.pendingBytes >= this.options.flushBytes) {
+    } else if (this.flushTimer && pendingBytes >= this.options.flushBytes) {
       // A socket has enough for a full write: don't hold it for the rest of the window.
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
@@ -587,10 +638,12 @@ export class Hub extends EventEmitter {
     this.flushScheduled = false;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    if (this.run.pending) this.spreadRun();
     const batch = this.dirty;
     const shared = this.tickFrames;
     this.dirty = [];
     this.tickFrames = [];
+    this.period++;
     const now = Date.now();
     // Connections that got the same contiguous run of frames share one joined buffer. The
     // common case (a broadcast) is the same run as the previous connection: compare two
@@ -657,6 +710,7 @@ export class Hub extends EventEmitter {
   private onEnded(connection: Connection, reason: DisconnectReason): void {
     const handle = this.open.get(connection);
     this.registry.remove(connection);
+    this.stopSkipping(connection);
     if (!this.open.delete(connection)) return;
     if (connection.user !== undefined) this.perUser.decrement(connection.user);
     this.perClient.decrement(connection.client);
@@ -680,7 +734,7 @@ export class Hub extends EventEmitter {
       const now = Date.now();
       for (const connection of this.registry.byId.values()) {
         if (connection.blockedSince > 0) connection.cutIfStalled(now, this.options.maxStallMs);
-        else if (now - connection.lastWriteAt >= half && !connection.dirty) {
+        else if (now - connection.lastWriteAt >= half && !connection.dirty && !this.run.pending) {
           this.stage(connection, HEARTBEAT, -1);
         }
       }
