@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { ask, spawnChild, stopChild, waitFor } from '../lib/child.mjs';
 import { mib } from '../lib/stats.mjs';
+import { LOAD_PROTOCOL } from '../server/systems/index.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -37,7 +38,7 @@ export async function openSession(
     session.baselineRss = await ask(server, { cmd: 'rss', gc: true }, 'rss');
     loader = spawnChild(
       here('../load/main.mjs'),
-      [JSON.stringify({ port, n, ...load })],
+      [JSON.stringify({ port, n, protocol: LOAD_PROTOCOL[system], ...load })],
       `load ${system}`,
     );
     session.port = port;

@@ -1,5 +1,6 @@
 // A load generator process: opens `n` streams to the server and counts frames per stream.
-// argv[2] is JSON: { port, n, protocol?: 'sse', path?, headers?, expect?, samples? }.
+// argv[2] is JSON: { port, n, protocol?: 'sse' | 'socket.io', path?, headers?, expect?,
+// samples? }.
 // A few streams (about `samples`) also read the `T<µs>|` send stamp of every message
 // for delivery latency; the rest only count. Driven over IPC:
 //   → { open: ms } once every stream has its response headers (→ { openFailed } if some closed)
@@ -15,6 +16,7 @@ import { openSse } from './sse-connection.mjs';
 const config = JSON.parse(process.argv[2]);
 const PROTOCOLS = {
   sse: () => openSse,
+  'socket.io': () => import('./socketio-connection.mjs').then((m) => m.openSocketIo),
 };
 const open = await PROTOCOLS[config.protocol ?? 'sse']();
 const sampleEvery = Math.max(1, Math.floor(config.n / (config.samples ?? 64)));

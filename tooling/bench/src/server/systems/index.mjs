@@ -17,6 +17,14 @@ export const SYSTEMS = {
   'sse-core': () => import('./sse-core.mjs').then((m) => m.startSseCore({})),
   'sse-core-window': () =>
     import('./sse-core.mjs').then((m) => m.startSseCore({ flushWindowMs: 5 })),
+  'better-sse': () => import('./better-sse.mjs').then((m) => m.start),
+  'express-sse': () => import('./express-sse.mjs').then((m) => m.start),
+  'socket.io': () => import('./socket-io.mjs').then((m) => m.start),
+};
+
+/** The load generator's protocol (load/main.mjs PROTOCOLS) for systems that are not SSE. */
+export const LOAD_PROTOCOL = {
+  'socket.io': 'socket.io',
 };
 
 /** Starts the system `name`, or throws naming the known ones. */
