@@ -3,7 +3,8 @@
 //   pnpm bench                       full run (about 25 min on 2 cores)
 //   pnpm bench --smoke               a few seconds: proves the harness works, writes to a temp dir
 //   pnpm bench --only fanout,buses   some figures (fanout, growth, buses, reconnect, slow)
-//   options: --rounds 3 --ns 1000,5000,10000 --systems a,b --growth 1000,…,16000 --out DIR
+//   options: --rounds 3 --peer-rounds 1 --ns 1000,5000,10000 --systems a,b
+//            --growth 1000,…,16000 --out DIR
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,7 @@ const { values: args } = parseArgs({
     smoke: { type: 'boolean', default: false },
     only: { type: 'string' },
     rounds: { type: 'string' },
+    'peer-rounds': { type: 'string' },
     ns: { type: 'string' },
     systems: { type: 'string' },
     growth: { type: 'string' },
@@ -40,6 +42,7 @@ for (const figure of only)
 const fileLimit = Number(spawnSync('sh', ['-c', 'ulimit -n']).stdout.toString().trim()) || 1024;
 const fits = (n) => n + 200 <= fileLimit;
 const rounds = Number(args.rounds ?? (smoke ? 1 : 3));
+const peerRounds = Number(args['peer-rounds'] ?? rounds);
 const ns = (args.ns ? numbers(args.ns) : smoke ? [40] : [1000, 5000, 10_000]).filter(fits);
 const growthNs = (
   args.growth ? numbers(args.growth) : smoke ? [20, 40] : [1000, 2000, 4000, 8000, 16_000]
@@ -58,6 +61,7 @@ const results = {
     totalMemGiB: Math.round(os.totalmem() / 2 ** 30),
     command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
     rounds,
+    peerRounds,
     smoke,
     fileLimit,
   },
@@ -65,7 +69,7 @@ const results = {
 const started = Date.now();
 if (only.includes('fanout')) {
   const { runFanout } = await import('./figures/fanout.mjs');
-  Object.assign(results, await runFanout({ ns, systems, rounds, smoke, log }));
+  Object.assign(results, await runFanout({ ns, systems, rounds, peerRounds, smoke, log }));
 }
 if (only.includes('growth')) {
   const { runGrowth } = await import('./figures/fanout.mjs');

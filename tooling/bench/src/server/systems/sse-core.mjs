@@ -7,7 +7,8 @@ import { listen } from './plain-http.mjs';
 export function startSseCore(hubOptions) {
   return async (options = {}) => {
     const hub = createHub({
-      keepAliveMs: 60_000,
+      // Longer than any session: a heartbeat comment would count as a frame.
+      keepAliveMs: 600_000,
       replay: { maxEntries: options.replayEntries ?? 1000 },
       ...hubOptions,
       ...options.hub,
