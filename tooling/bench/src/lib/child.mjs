@@ -4,7 +4,7 @@ import { fork } from 'node:child_process';
 
 /**
  * Resolves with `message[key]` of the first message from `child` that has `key`; rejects
- * after `timeoutMs`, or when the child exits first.
+ * after `timeoutMs`, when the child reports an `error` first, or when it exits first.
  */
 export function waitFor(child, key, timeoutMs = 60_000) {
   return new Promise((resolve, reject) => {
@@ -13,6 +13,12 @@ export function waitFor(child, key, timeoutMs = 60_000) {
       reject(new Error(`${child.label ?? 'child'}: no "${key}" within ${timeoutMs} ms`));
     }, timeoutMs);
     const onMessage = (message) => {
+      if (message?.error !== undefined && key !== 'error') {
+        // A command handler failed (server/main.mjs answers `{ error }`): say so now.
+        cleanup();
+        reject(new Error(`${child.label ?? 'child'} failed before "${key}": ${message.error}`));
+        return;
+      }
       if (message?.[key] === undefined) return;
       cleanup();
       resolve(message[key]);
@@ -38,7 +44,9 @@ export function ask(child, message, key, timeoutMs) {
   return reply;
 }
 
-/** Forks a benchmark process with `--expose-gc` and a label for error messages. */
+/**
+ * Forks a benchmark process with `--expose-gc` and a label for error messages.
+ */
 export function spawnChild(file, args, label) {
   const child = fork(file, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

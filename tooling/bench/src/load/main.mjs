@@ -1,13 +1,20 @@
 // A load generator process: opens `n` streams to the server and counts frames per stream.
 // argv[2] is JSON: { port, n, protocol?: 'sse' | 'socket.io', path?, headers?, expect?,
-// samples? }.
+// samples?, trackIds? }.
 // A few streams (about `samples`) also read the `T<µs>|` send stamp of every message
-// for delivery latency; the rest only count. Driven over IPC:
+// for delivery latency; the rest only count. With `trackIds` the sampled streams also keep
+// every `id:` (and `retry:`) line they received, in order, for an exact check. Driven over IPC:
+//   → { connecting: µs } just before the first stream connects
 //   → { open: ms } once every stream has its response headers (→ { openFailed } if some closed)
 //   { cmd: 'expect', frames: k }  → { expecting } at once, { reached } once every live stream
 //                                   has k more frames
 //   { cmd: 'pause', fraction }    → { paused: count }: the first streams stop reading
-//   { cmd: 'counts' }             → { counts: { frames, closed, open } }
+//   { cmd: 'resume' }             → { resumed: count }: paused streams read again (still
+//                                   left out of expectations; a server that cut them now
+//                                   shows as closed once their backlog is read)
+//   { cmd: 'counts' }             → { counts: { frames, closed, open, paused, pausedClosed } }
+//   { cmd: 'sampleIds' }          → { sampleIds: [{ index, frames, closed, fields }] } for
+//                                   the sampled streams (`fields`: 'retry: …' or the id)
 // With `expect` in argv the targets are set before connecting (a reconnect storm).
 import { nowUs } from '../lib/clock.mjs';
 import { percentile } from '../lib/stats.mjs';
@@ -29,13 +36,15 @@ let totalFrames = 0;
 let waiting;
 
 const hooks = {
-  opened() {
+  opened(conn) {
+    conn.openedUs = nowUs();
     if (++opened === config.n) process.send({ open: (nowUs() - startedUs) / 1000 });
   },
   frames(conn, count, chunk) {
     conn.frames += count;
     totalFrames += count;
     if (conn.sampled && waiting) readStamps(conn, chunk);
+    if (conn.fields) readIds(conn, chunk);
     if (waiting && !conn.done && conn.frames >= conn.target) finish(conn);
   },
   closed(conn) {
@@ -60,6 +69,18 @@ function readStamps(conn, chunk) {
   conn.carry = text.slice(cut).slice(-32);
 }
 
+/** Appends the `id:` values (and `retry:` lines) of a sampled stream's chunk to its list. */
+function readIds(conn, chunk) {
+  const text = conn.lineCarry + chunk.toString('latin1');
+  let from = 0;
+  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', from)) {
+    if (text.startsWith('id: ', from)) conn.fields.push(text.slice(from + 4, end));
+    else if (text.startsWith('retry: ', from)) conn.fields.push(text.slice(from, end));
+    from = end + 1;
+  }
+  conn.lineCarry = text.slice(from);
+}
+
 function finish(conn, lost = false) {
   conn.done = true;
   if (lost) waiting.lost++;
@@ -70,6 +91,7 @@ function finish(conn, lost = false) {
 function report() {
   const { completions, latencies, lost, sinceUs } = waiting;
   waiting = undefined;
+  const openTimes = conns.filter((conn) => conn.openedUs > 0).map((conn) => conn.openedUs);
   const lastUs = completions.reduce((a, b) => Math.max(a, b), 0) || nowUs();
   process.send({
     reached: {
@@ -84,6 +106,9 @@ function report() {
       latencyMaxMs:
         (latencies.length ? latencies.reduce((a, b) => Math.max(a, b)) : Number.NaN) / 1000,
       samples: latencies.length,
+      // When the streams' response headers arrived (only meaningful for `expect` in argv).
+      openP50Ms: percentile(openTimes, 50) / 1000 - sinceUs / 1000,
+      openMaxMs: openTimes.reduce((a, b) => Math.max(a, b), 0) / 1000 - sinceUs / 1000,
     },
   });
 }
@@ -105,6 +130,7 @@ function expect(frames) {
 if (config.expect !== undefined) {
   waiting = { remaining: config.n, completions: [], latencies: [], lost: 0, sinceUs: startedUs };
 }
+process.send({ connecting: startedUs });
 for (let i = 0; i < config.n; i++) {
   const conn = {
     frames: 0,
@@ -114,6 +140,9 @@ for (let i = 0; i < config.n; i++) {
     paused: false,
     sampled: i % sampleEvery === 0,
     carry: '',
+    openedUs: 0,
+    fields: config.trackIds && i % sampleEvery === 0 ? [] : undefined,
+    lineCarry: '',
     socket: undefined,
   };
   conn.socket = open(config, conn, hooks);
@@ -129,12 +158,35 @@ process.on('message', (message) => {
       conn.socket.pause();
     }
     process.send({ paused: count });
+  } else if (message.cmd === 'resume') {
+    const paused = conns.filter((conn) => conn.paused);
+    for (const conn of paused) conn.socket.resume();
+    process.send({ resumed: paused.length });
   } else if (message.cmd === 'counts') {
-    process.send({ counts: { frames: totalFrames, closed, open: opened - closed } });
+    const paused = conns.filter((conn) => conn.paused);
+    process.send({
+      counts: {
+        frames: totalFrames,
+        closed,
+        open: opened - closed,
+        paused: paused.length,
+        pausedClosed: paused.filter((conn) => conn.closed).length,
+      },
+    });
+  } else if (message.cmd === 'sampleIds') {
+    const sampleIds = [];
+    conns.forEach((conn, index) => {
+      if (conn.fields)
+        sampleIds.push({ index, frames: conn.frames, closed: conn.closed, fields: conn.fields });
+    });
+    process.send({ sampleIds });
   }
 });
-process.on('disconnect', () => {
+function quit() {
   // Reset rather than close: no TIME_WAIT left behind for the next session's ports.
   for (const conn of conns) conn.socket.resetAndDestroy?.();
   process.exit(0);
-});
+}
+process.on('disconnect', quit);
+// The parent stops children with SIGTERM: exit cleanly (and let `--cpu-prof` write).
+process.on('SIGTERM', quit);

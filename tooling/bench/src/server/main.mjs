@@ -6,7 +6,13 @@
 //   { cmd: 'burst', count, size } → { startedUs } after publishing `count` messages in one turn
 //   { cmd: 'ticks', count, size, every? } → { startedUs } at once, then { ticksDone } after
 //                                   publishing one message per event-loop turn (or every ms)
-//   { cmd: 'stats' }              → { stats: { rssPeak, cpuMs, ...system stats } }
+//   { cmd: 'stats' }              → { stats: { rss, rssPeak, heapUsed, arrayBuffers, cpuMs,
+//                                   ...system stats } }
+//   { cmd: 'publishAndIds', count, size } → { ids } of `count` messages published in
+//                                   batches (needs the system's optional `publishWithId`)
+//   { cmd: 'pace', size, every, max, ids? } → { pacing: startedUs } at once, then one message
+//                                   every `every` ms until `stopPace` or `max` messages
+//   { cmd: 'stopPace' }           → { paced: { count, ids? } } (ids in publish order)
 import { nowUs, stampedPayload } from '../lib/clock.mjs';
 import { startSystem } from './systems/index.mjs';
 
@@ -14,6 +20,8 @@ const name = process.argv[2];
 const options = process.argv[3] ? JSON.parse(process.argv[3]) : {};
 const system = await startSystem(name, options);
 const cpuAtStart = process.cpuUsage();
+/** The paced publisher in progress (at most one). */
+let pacer;
 process.send({ port: system.port });
 
 const handlers = {
@@ -44,11 +52,50 @@ const handlers = {
     setImmediate(next);
     return { startedUs: nowUs() };
   },
+  publishAndIds: async ({ count, size }) => {
+    if (!system.publishWithId) throw new Error(`system "${name}" cannot report message ids`);
+    // In batches: @sse/core remembers the local delivery of only the last 256 messages, so
+    // a publish() of a larger burst in one turn would wait seconds for its receipt.
+    const ids = [];
+    for (let done = 0; done < count; ) {
+      const batch = [];
+      for (; batch.length < 128 && done < count; done++)
+        batch.push(system.publishWithId(stampedPayload(size)));
+      ids.push(...(await Promise.all(batch)));
+    }
+    return { ids };
+  },
+  pace: ({ size, every, max, ids = false }) => {
+    if (pacer) throw new Error('a paced publisher is already running');
+    if (ids && !system.publishWithId) throw new Error(`system "${name}" cannot report message ids`);
+    const current = { count: 0, receipts: [], timer: undefined };
+    const next = () => {
+      const payload = stampedPayload(size);
+      if (ids) current.receipts.push(system.publishWithId(payload));
+      else system.publish(payload);
+      if (++current.count < max) current.timer = setTimeout(next, every);
+    };
+    pacer = current;
+    current.timer = setTimeout(next, 0);
+    return { pacing: nowUs() };
+  },
+  stopPace: async () => {
+    const current = pacer;
+    pacer = undefined;
+    if (!current) return { paced: { count: 0 } };
+    clearTimeout(current.timer);
+    const paced = { count: current.count };
+    if (current.receipts.length > 0) paced.ids = await Promise.all(current.receipts);
+    return { paced };
+  },
   stats: () => {
     const cpu = process.cpuUsage(cpuAtStart);
+    const memory = process.memoryUsage();
     return {
       stats: {
-        rss: process.memoryUsage.rss(),
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+        arrayBuffers: memory.arrayBuffers,
         rssPeak: process.resourceUsage().maxRSS * 1024,
         cpuMs: (cpu.user + cpu.system) / 1000,
         ...system.stats?.(),
@@ -60,12 +107,15 @@ const handlers = {
 process.on('message', (message) => {
   const handler = handlers[message?.cmd];
   if (!handler) return;
+  const fail = (error) => process.send({ error: String(error?.stack ?? error) });
   try {
-    process.send(handler(message));
+    const reply = handler(message);
+    if (reply instanceof Promise) reply.then((r) => process.send(r), fail);
+    else process.send(reply);
   } catch (error) {
-    process.send({ error: String(error?.stack ?? error) });
+    fail(error);
   }
 });
 process.on('disconnect', () => process.exit(0));
-// A clean exit on TERM, so that --cpu-prof writes its profile.
+// A clean exit on the parent's SIGTERM, so that `--cpu-prof` gets to write its profile.
 process.on('SIGTERM', () => process.exit(0));

@@ -5,6 +5,7 @@
 //   connections()   open streams it holds right now
 //   publish(p)      sends one message with payload string `p` to every stream
 //   publishBurst?   sends several in one turn (default: publish each)
+//   publishWithId?(p) publishes like `publish` and resolves with the message's SSE `id:`
 //   stats?()        anything worth reporting (drops, disconnects…)
 //   close?()        stops it
 //

@@ -23,6 +23,7 @@ export function startSseCore(hubOptions) {
       port: server.address().port,
       connections: () => hub.stats().connections,
       publish,
+      publishWithId: (payload) => hub.publish({ data: payload }).then((receipt) => receipt.id),
       publishBurst: (payloads) => {
         for (const payload of payloads) publish(payload);
       },
