@@ -38,6 +38,29 @@ describe('Last-Event-ID replay', () => {
     expect(hub.stats().replay).toMatchObject({ hits: 1, replayedFrames: 3, resets: 0 });
   });
 
+  it('gives streams resuming from the same id the same replay, shared or not', async () => {
+    const hub = createHub();
+    const server = await serveHub(hub, cleanup);
+    const { id } = await hub.publish({ data: 0 });
+    for (let i = 1; i <= 300; i++) await hub.publish({ data: i });
+    await hub.publish({ to: { room: 'a' }, data: 'room' });
+    const expected = Array.from({ length: 300 }, (_, i) => String(i + 1));
+    // Three broadcast-only replays from one id (one shared buffer), then one whose range
+    // holds a room message (staged per entry, filtered per stream).
+    const readers = [];
+    for (let i = 0; i < 3; i++)
+      readers.push(await openReader(server.url, cleanup, { 'last-event-id': id }));
+    for (const r of readers) await r.waitForEvents(300);
+    for (const r of readers) expect(r.events.map((e) => e.data)).toEqual(expected);
+    const inRoom = await openReader(`${server.url}/?room=a`, cleanup, { 'last-event-id': id });
+    await inRoom.waitForEvents(301);
+    expect(inRoom.events.map((e) => e.data)).toEqual([...expected, '"room"']);
+    await hub.publish({ data: 'live' });
+    for (const r of readers) await r.waitForEvents(301);
+    expect(readers[0]!.events.at(-1)!.data).toBe('"live"');
+    expect(hub.stats().replay).toMatchObject({ hits: 4, replayedFrames: 1201, resets: 0 });
+  });
+
   it('accepts the id from the lastEventId query parameter', async () => {
     const hub = createHub();
     const server = await serveHub(hub, cleanup);

@@ -123,6 +123,18 @@ describe('streams over HTTP/1.1', () => {
     expect(r.events.map((e) => Number(e.data))).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it('answers every publish of a burst larger than the delivery memory', async () => {
+    const hub = createHub();
+    const server = await serve(hub);
+    const r = await reader(server.url);
+    await waitFor(() => hub.stats().connections === 1, 2000, 'the stream');
+    const receipts = await Promise.all(
+      Array.from({ length: 600 }, (_, i) => hub.publish({ data: i })),
+    );
+    expect(receipts.map((receipt) => receipt.localRecipients)).toEqual(Array(600).fill(1));
+    await r.waitForEvents(600);
+  });
+
   it('keeps arrival order when broadcasts and targeted messages share one turn', async () => {
     const hub = createHub();
     const server = await serve(hub);

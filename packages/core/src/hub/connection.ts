@@ -23,6 +23,9 @@ export type DisconnectReason =
   | 'shutdown'
   | 'error';
 
+/** Staged frames at least this large are written as they are, not joined (see flush). */
+const GATHER_BYTES = 64 * 1024;
+
 /** Per-connection write-queue bounds. */
 export interface QueueLimits {
   readonly maxQueueItems: number;
@@ -108,9 +111,10 @@ export class Connection {
 
   /**
    * Stages a frame for the next flush. `seq` is the frame's index in `shared` (the hub's
-   * frames of this flush period), or -1 for a frame only this connection gets.
+   * frames of this flush period), or -1 for a frame only this connection gets. `frames`
+   * counts SSE frames in `frame` when it is several joined (a shared replay).
    */
-  stage(frame: Buffer, seq: number, shared: readonly Buffer[]): void {
+  stage(frame: Buffer, seq: number, shared: readonly Buffer[], frames = 1): void {
     if (this.stagedCount === 0) {
       this.firstSeq = seq;
       this.lastSeq = seq;
@@ -125,7 +129,7 @@ export class Connection {
       }
       this.list!.push(frame);
     }
-    this.stagedCount++;
+    this.stagedCount += frames;
     this.pendingBytes += frame.length;
   }
 
@@ -167,6 +171,12 @@ export class Connection {
     if (this.blocked) {
       if (list) for (const frame of list) this.enqueue(frame);
       else for (let seq = this.firstSeq; seq <= this.lastSeq; seq++) this.enqueue(shared[seq]!);
+      return;
+    }
+    if (!joined && list && list.length > 1 && bytes >= GATHER_BYTES && this.sink.writev) {
+      // Large pieces (a shared replay) go out as they are, gathered by the socket, rather
+      // than copied into one buffer per connection.
+      this.writeNow(list, count, now, bytes);
       return;
     }
     let chunk = joined;
@@ -216,16 +226,22 @@ export class Connection {
     this.owner.ended(this, reason);
   }
 
-  private writeNow(chunk: Buffer, frames: number, now: number): void {
+  private writeNow(
+    chunk: Buffer | Buffer[],
+    frames: number,
+    now: number,
+    bytes = (chunk as Buffer).length,
+  ): void {
     if (!this.sink.writable) {
       this.close('client-closed');
       return;
     }
     this.lastWriteAt = now;
-    this.owner.wrote(this, chunk.length, frames);
+    this.owner.wrote(this, bytes, frames);
+    const accepted = Array.isArray(chunk) ? this.sink.writev!(chunk) : this.sink.write(chunk);
     // `false` is not an error: the bytes were accepted, but the socket is full, so what
     // follows waits in the bounded queue instead of piling up in Node's stream buffer.
-    if (!this.sink.write(chunk)) {
+    if (!accepted) {
       this.blocked = true;
       this.blockedSince = now;
     }

@@ -23,7 +23,7 @@ import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './h
 import { HubCounters, type HubStats } from './hub-stats.js';
 import { KeyedCounts } from './keyed-counts.js';
 import { addresses, Registry } from './registry.js';
-import { ReplayWindow } from './replay-window.js';
+import { ReplayWindow, type WindowEntry } from './replay-window.js';
 import {
   isResponseGone,
   openResponseSink,
@@ -135,11 +135,15 @@ export class Hub extends EventEmitter {
   /** Counts flushes: `tickFrames` indexes are only meaningful within one period. */
   private period = 0;
   private readonly recent = new Map<string, number>();
+  /** This instance's publishes the bus has not yet confirmed: their deliveries are kept. */
+  private ownInFlight = 0;
   private readonly waiters = new Map<
     string,
     { resolve: (n: number | undefined) => void; deadline: number }
   >();
   private anchor: { position: string; frame: Buffer } | undefined;
+  /** The last replay shared between streams resuming from the same id (see sharedReplay). */
+  private replayCache: { cursor: string; head: string; frames: number; chunk: Buffer } | undefined;
   private onQueuesEmpty: (() => void) | undefined;
 
   constructor(options: HubOptions = {}) {
@@ -293,9 +297,11 @@ export class Hub extends EventEmitter {
       const data = this.serialize(message.data);
       await this.ready();
       let position: string;
+      this.ownInFlight++;
       try {
         position = await this.bus.publish(encodeEnvelope({ target, event: message.event, data }));
       } catch (error) {
+        this.ownInFlight--;
         if (isSseError(error)) throw error;
         throw new SseError(
           'SSE_BUS_UNAVAILABLE',
@@ -306,7 +312,9 @@ export class Hub extends EventEmitter {
         );
       }
       this.counters.published++;
-      return { id: position, localRecipients: await this.localDelivery(position) };
+      const delivered = this.localDelivery(position);
+      this.ownInFlight--;
+      return { id: position, localRecipients: await delivered };
     } catch (error) {
       this.counters.publishErrors++;
       const typed = isSseError(error)
@@ -470,10 +478,16 @@ export class Hub extends EventEmitter {
       if (connection.isClosed) return;
       const fromWindow = this.window.after(cursor);
       if (fromWindow) {
-        for (const entry of fromWindow) {
-          if (addresses(entry.target, connection)) {
-            this.stage(connection, entry.frame, -1);
-            replayed++;
+        const shared = this.sharedReplay(cursor, fromWindow);
+        if (shared) {
+          this.stage(connection, shared.chunk, -1, shared.frames);
+          replayed += shared.frames;
+        } else {
+          for (const entry of fromWindow) {
+            if (addresses(entry.target, connection)) {
+              this.stage(connection, entry.frame, -1);
+              replayed++;
+            }
           }
         }
         this.counters.replayHits++;
@@ -507,6 +521,27 @@ export class Hub extends EventEmitter {
         return;
       }
     }
+  }
+
+  /**
+   * The window's entries after `cursor` as one buffer, when they are all broadcasts (so the
+   * same for every stream) and worth joining. Clients that reconnect together (a restart,
+   * a network blip) resume from the same id: they share one buffer instead of each getting
+   * a copy of what they missed.
+   */
+  private sharedReplay(
+    cursor: string,
+    entries: readonly WindowEntry[],
+  ): { chunk: Buffer; frames: number } | undefined {
+    if (entries.length < 2) return undefined;
+    const head = entries[entries.length - 1]!.position;
+    const cached = this.replayCache;
+    if (cached?.cursor === cursor && cached.head === head && cached.frames === entries.length)
+      return cached;
+    for (const entry of entries) if (entry.target.kind !== 'all') return undefined;
+    const chunk = Buffer.concat(entries.map((entry) => entry.frame));
+    this.replayCache = { cursor, head, frames: entries.length, chunk };
+    return this.replayCache;
   }
 
   /** Reads one page of bus history after `cursor`; returns a reset reason on failure. */
@@ -585,10 +620,10 @@ export class Hub extends EventEmitter {
 
   // ---- writing --------------------------------------------------------------------------
 
-  private stage(connection: Connection, frame: Buffer, seq: number): void {
+  private stage(connection: Connection, frame: Buffer, seq: number, frames = 1): void {
     // Whatever is staged on a live connection goes after the broadcast frames before it.
     if (this.run.pending && connection.live) this.spreadRun();
-    connection.stage(frame, seq, this.tickFrames);
+    connection.stage(frame, seq, this.tickFrames, frames);
     this.markDirty(connection);
     this.scheduleFlush(connection.pendingBytes);
   }
@@ -827,7 +862,10 @@ export class Hub extends EventEmitter {
       return;
     }
     this.recent.set(position, recipients);
-    if (this.recent.size > RECENT_DELIVERIES) this.recent.delete(this.recent.keys().next().value!);
+    // Bounded, but never below what this instance's own publishes still wait for: a burst of
+    // more than RECENT_DELIVERIES publishes in one turn must not lose its receipts.
+    if (this.recent.size > RECENT_DELIVERIES + this.ownInFlight)
+      this.recent.delete(this.recent.keys().next().value!);
   }
 
   private reportError(error: Error, connection: SseConnection | undefined): void {

@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Socket } from 'node:net';
 import type { SseError } from '../errors.js';
 
 /** An HTTP/1.1 or HTTP/2 (compatibility API) request. */
@@ -14,6 +15,8 @@ export type SseResponse = ServerResponse | Http2ServerResponse;
 export interface SseSink {
   /** Writes bytes; `false` means the socket buffer is full: wait for `onDrain`. */
   write(chunk: Buffer): boolean;
+  /** Writes several buffers as one gathered write, without joining them (optional). */
+  writev?(chunks: readonly Buffer[]): boolean;
   /** Ends the response cleanly. */
   end(): void;
   /** Tears the stream down at once (a client that stopped reading). */
@@ -81,12 +84,28 @@ class ResponseSink implements SseSink {
     return (this.response as ServerResponse).write(chunk);
   }
 
+  writev(chunks: readonly Buffer[]): boolean {
+    const res = this.response as ServerResponse;
+    res.cork();
+    let accepted = true;
+    for (const chunk of chunks) accepted = res.write(chunk);
+    res.uncork();
+    return accepted;
+  }
+
   end(): void {
     if (!this.response.writableEnded) this.response.end();
   }
 
   destroy(): void {
-    (this.response as ServerResponse).destroy();
+    // On HTTP/1.1 a reset, not a FIN: a FIN would wait behind everything the stalled client
+    // never read, holding that memory in the kernel and telling the client nothing.
+    const socket = (this.response as ServerResponse).socket as
+      | (Socket & { resetAndDestroy?: () => void })
+      | null;
+    if (this.response instanceof ServerResponse && socket?.resetAndDestroy && !socket.destroyed)
+      socket.resetAndDestroy();
+    else (this.response as ServerResponse).destroy();
   }
 
   get writable(): boolean {
