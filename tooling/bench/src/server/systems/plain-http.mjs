@@ -2,10 +2,15 @@
 //   'frame'      one write of a pre-encoded Buffer per frame per socket (what a careful
 //                hand-written loop does)
 //   'coalesced'  a burst's frames joined once, one write per socket (the physical floor)
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 
+// Byte for byte the frames @sse/core writes (JSON data, an `<epoch>-<seq>` id), so that
+// the comparison is about the write path and not about the wire format.
+const epoch = randomBytes(4).toString('hex');
 let seq = 0;
-const frameFor = (payload) => Buffer.from(`data: ${payload}\nid: b-${++seq}\n\n`);
+const frameFor = (payload) =>
+  Buffer.from(`data: ${JSON.stringify(payload)}\nid: ${epoch}-${++seq}\n\n`);
 
 /** Starts a plain node:http SSE server in `mode` 'frame' or 'coalesced'. */
 export function startFloor(mode) {
