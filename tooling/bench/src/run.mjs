@@ -6,7 +6,7 @@
 //   options: --rounds 3 --peer-rounds 1 --ns 1000,5000,10000 --systems a,b
 //            --growth 1000,…,16000 --out DIR
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,7 @@ const growthNs = (
 const systems = args.systems ? list(args.systems) : Object.keys(SYSTEMS);
 const outDir =
   args.out ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'sse-bench-')) : path.join(ROOT, 'docs'));
+mkdirSync(outDir, { recursive: true });
 const log = (line) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 const results = {
@@ -67,34 +68,42 @@ const results = {
   },
 };
 const started = Date.now();
+const jsonPath = path.join(outDir, 'benchmarks.json');
+/** Keeps what has been measured so far: a later figure that crashes loses nothing. */
+const save = () => writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
 if (only.includes('fanout')) {
   const { runFanout } = await import('./figures/fanout.mjs');
   Object.assign(results, await runFanout({ ns, systems, rounds, peerRounds, smoke, log }));
+  save();
 }
 if (only.includes('growth')) {
   const { runGrowth } = await import('./figures/fanout.mjs');
   const growthSystems = systems.filter((s) => s === 'floor-coalesced' || s === 'sse-core');
   results.growth = await runGrowth({ ns: growthNs, systems: growthSystems, rounds, smoke, log });
+  save();
 }
 if (only.includes('buses')) {
   const { runBuses } = await import('./figures/buses.mjs');
   log('buses');
   results.buses = await runBuses({ smoke, log });
+  save();
 }
 if (only.includes('reconnect')) {
   const { runReconnectStorm } = await import('./figures/reconnect-storm.mjs');
   log('reconnect storm');
   results.reconnect = await runReconnectStorm({ smoke, log });
+  save();
 }
 if (only.includes('slow')) {
   const { runSlowConsumers } = await import('./figures/slow-consumers.mjs');
   log('slow consumers');
   results.slow = await runSlowConsumers({ smoke, log });
+  save();
 }
 results.meta.durationS = Math.round((Date.now() - started) / 1000);
 
 const { writeReport } = await import('./report/write-report.mjs');
-writeFileSync(path.join(outDir, 'benchmarks.json'), `${JSON.stringify(results, null, 2)}\n`);
+save();
 const { markdownPath, goals } = await writeReport(results, {
   markdownPath: path.join(outDir, 'benchmarks.md'),
 });
