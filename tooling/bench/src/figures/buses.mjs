@@ -10,9 +10,9 @@
 // Every run uses fresh Redis keys / NATS streams / Kafka topics and deletes them afterwards.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createMemoryBus } from '@sse/core';
+import { isListening } from '../../../scripts/lib.mjs';
 import { createBenchBus, now } from './bus-receiver.mjs';
 
 /** Every bus figure 3 knows, in report order. */
@@ -45,20 +45,6 @@ function percentile(sorted, p) {
 }
 
 const round3 = (value) => (Number.isFinite(value) ? Math.round(value * 1000) / 1000 : value);
-
-/** Resolves whether something accepts TCP connections on host:port within `timeoutMs`. */
-function reachable({ host, port }, timeoutMs = 1000) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 /** host:port of the first server in a URL or `host:port[,host:port]` list. */
 function firstAddress(spec, defaultPort) {
@@ -458,7 +444,7 @@ export async function runBuses({ kinds, smoke = false, log = () => {} } = {}) {
           log(`kafka: broker ${kafkaBroker.brokers} started in ${kafkaBroker.startMs} ms`);
         }
         const address = addresses[kind] ?? firstAddress(busConfig.kafkaBrokers, 9092);
-        if (!(await reachable(address))) {
+        if (!(await isListening(address.port, address.host))) {
           const message = `${kind}: nothing answers on ${address.host}:${address.port}`;
           if (smoke) {
             log(`${message}; left out of the smoke run`);
