@@ -48,8 +48,11 @@ export interface ConnectionOwner {
  * the socket is full, frames wait in a bounded queue until `drain`.
  */
 export class Connection {
-  /** Rooms this connection is in (maintained by the registry). */
-  readonly rooms: Set<string> = new Set();
+  /**
+   * Rooms this connection is in (maintained by the registry). Created on the first join:
+   * most streams of a large broadcast are in no room, and an empty Set costs ~150 bytes.
+   */
+  private roomSet: Set<string> | undefined;
   /**
    * Frames staged since the last flush. While they are one contiguous run of the hub's
    * shared frames (a broadcast: the common case) only the run's ends are kept, so staging
@@ -81,7 +84,8 @@ export class Connection {
   skipThrough: string | undefined;
   /** The client key (IP by default) its per-client limit is counted under. */
   client = '';
-  private readonly queue = new FrameQueue();
+  /** Frames waiting for `drain`; created when the socket first fills up, dropped when it drains. */
+  private queue: FrameQueue | undefined;
   private blocked = false;
   /** When the socket last filled up; 0 while it accepts writes. */
   blockedSince = 0;
@@ -94,6 +98,24 @@ export class Connection {
     private readonly owner: ConnectionOwner,
   ) {}
 
+  /** Rooms this connection is in. */
+  get rooms(): ReadonlySet<string> {
+    return this.roomSet ?? NO_ROOMS;
+  }
+
+  /** Adds a room to this connection's own list; `false` when it was already in it. */
+  addRoom(room: string): boolean {
+    const rooms = (this.roomSet ??= new Set());
+    if (rooms.has(room)) return false;
+    rooms.add(room);
+    return true;
+  }
+
+  /** Removes a room from this connection's own list; `false` when it was not in it. */
+  removeRoom(room: string): boolean {
+    return this.roomSet?.delete(room) ?? false;
+  }
+
   /** Whether the stream has ended. */
   get isClosed(): boolean {
     return this.closed;
@@ -101,12 +123,12 @@ export class Connection {
 
   /** Frames waiting for the socket to drain. */
   get queuedItems(): number {
-    return this.queue.length;
+    return this.queue?.length ?? 0;
   }
 
   /** Bytes waiting for the socket to drain. */
   get queuedBytes(): number {
-    return this.queue.bytes;
+    return this.queue?.bytes ?? 0;
   }
 
   /**
@@ -200,9 +222,11 @@ export class Connection {
     if (this.closed) return;
     this.blocked = false;
     this.blockedSince = 0;
-    if (this.queue.length > 0) {
-      const frames = this.queue.length;
-      this.writeNow(this.queue.takeAll(), frames, Date.now());
+    const queue = this.queue;
+    this.queue = undefined;
+    if (queue && queue.length > 0) {
+      const frames = queue.length;
+      this.writeNow(queue.takeAll(), frames, Date.now());
     }
     if (!this.blocked) this.owner.drained(this);
   }
@@ -210,7 +234,7 @@ export class Connection {
   /** Cuts a stream whose socket has not drained since `blockedSince` (checked by the hub's timer). */
   cutIfStalled(now: number, maxStallMs: number): boolean {
     if (this.closed || !this.blocked || now - this.blockedSince < maxStallMs) return false;
-    this.owner.dropped(this, 'stalled', this.queue.length);
+    this.owner.dropped(this, 'stalled', this.queuedItems);
     this.close('slow-consumer', true);
     return true;
   }
@@ -219,7 +243,7 @@ export class Connection {
   close(reason: DisconnectReason, destroy = false): void {
     if (this.closed) return;
     this.closed = true;
-    this.queue.takeAll();
+    this.queue = undefined;
     this.list = undefined;
     if (destroy) this.sink.destroy();
     else this.sink.end();
@@ -249,11 +273,12 @@ export class Connection {
 
   private enqueue(frame: Buffer): void {
     const { maxQueueItems, maxQueueBytes, dropPolicy } = this.owner.limits;
+    const queue = (this.queue ??= new FrameQueue());
     const fits = (): boolean =>
-      this.queue.length < maxQueueItems && this.queue.bytes + frame.length <= maxQueueBytes;
+      queue.length < maxQueueItems && queue.bytes + frame.length <= maxQueueBytes;
     if (!fits()) {
       if (dropPolicy === 'disconnect') {
-        this.owner.dropped(this, 'slow-consumer', this.queue.length + 1);
+        this.owner.dropped(this, 'slow-consumer', queue.length + 1);
         this.close('slow-consumer', true);
         return;
       }
@@ -263,8 +288,8 @@ export class Connection {
         return;
       }
       let dropped = 0;
-      while (this.queue.length > 0 && !fits()) {
-        this.queue.shift();
+      while (queue.length > 0 && !fits()) {
+        queue.shift();
         dropped++;
       }
       this.lostFrames += dropped;
@@ -276,7 +301,9 @@ export class Connection {
         return;
       }
     }
-    this.queue.push(frame);
+    queue.push(frame);
     this.owner.queued(this);
   }
 }
+
+const NO_ROOMS: ReadonlySet<string> = new Set();

@@ -238,7 +238,7 @@ export class Hub extends EventEmitter {
       this.extraHeaders,
     );
     connection = new Connection(randomUUID(), user, sink, this.owner);
-    for (const room of rooms) connection.rooms.add(room);
+    for (const room of rooms) connection.addRoom(room);
     const handle = this.createHandle(connection);
     this.open.set(connection, handle);
     if (user !== undefined) this.perUser.increment(user);

@@ -23,14 +23,13 @@ export class Registry {
   }
 
   join(connection: Connection, room: string): boolean {
-    if (connection.rooms.has(room)) return false;
-    connection.rooms.add(room);
+    if (!connection.addRoom(room)) return false;
     if (this.byId.has(connection.id)) addTo(this.byRoom, room, connection);
     return true;
   }
 
   leave(connection: Connection, room: string): boolean {
-    if (!connection.rooms.delete(room)) return false;
+    if (!connection.removeRoom(room)) return false;
     if (this.byId.has(connection.id)) removeFrom(this.byRoom, room, connection);
     return true;
   }
