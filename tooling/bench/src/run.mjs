@@ -25,8 +25,22 @@ const { values: args } = parseArgs({
     systems: { type: 'string' },
     growth: { type: 'string' },
     out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (args.help) {
+  console.log(`pnpm bench [options]   (or: node tooling/bench/src/run.mjs [options])
+  --smoke              a few seconds: proves the harness works, writes to a temp dir
+  --only LIST          some figures: ${FIGURES.join(',')}
+  --rounds N           alternating rounds per figure (default 3)
+  --peer-rounds N      rounds for better-sse, express-sse, socket.io (default: --rounds)
+  --ns LIST            connection counts for figures 1 and 2 (default 1000,5000,10000)
+  --growth LIST        connection counts for figure 6 (default 1000,2000,4000,8000,16000)
+  --systems LIST       systems to run (default all: ${Object.keys(SYSTEMS).join(',')})
+  --out DIR            where benchmarks.{md,json} and the charts go (default docs/)
+  BENCH_CPU_PROF=DIR   write a CPU profile of every server process to DIR`);
+  process.exit(0);
+}
 const list = (text) =>
   text
     .split(',')

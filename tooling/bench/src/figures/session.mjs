@@ -42,9 +42,10 @@ export async function openSession(
         [JSON.stringify({ port, n: count, protocol: LOAD_PROTOCOL[system], ...load })],
         `load ${system}`,
       );
-    // Warm-up: a few streams opened and closed before the baseline, so that the code and
-    // pools every system builds on its first connections count as fixed cost, not as
-    // memory per connection (at n = 1,000 that one-time cost alone is ~1 KiB a stream).
+    // Warm-up: streams opened and closed before the baseline, so that what every system
+    // builds once on its first connections (optimised code, the compiler threads' malloc
+    // arenas, grown heap spaces) counts as fixed cost, not as memory per connection: with
+    // only 200 warm-up streams that one-time cost still read as ~1.5 KiB a stream at n = 1,000.
     const warmUp = Math.min(WARM_UP_STREAMS, n);
     loader = startLoad(warmUp);
     await opening(loader, system, warmUp, timeoutMs);
@@ -64,7 +65,7 @@ export async function openSession(
 }
 
 /** Streams opened and closed before a session's baseline RSS is read. */
-const WARM_UP_STREAMS = 200;
+const WARM_UP_STREAMS = 1000;
 
 /** Resolves with the ms the load process took to open its `n` streams. */
 function opening(loader, system, n, timeoutMs) {

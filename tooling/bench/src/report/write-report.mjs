@@ -111,9 +111,21 @@ function verdict(items) {
   return true;
 }
 
-function ratioGoal(goal, target, entries, threshold, { atMost = false, worst = 'min' } = {}) {
+/**
+ * A goal on the ratio of `entries` to their floors. With `onlyLargestN` only the rows at
+ * the largest n decide it (the others are listed for reference).
+ */
+function ratioGoal(
+  goal,
+  target,
+  entries,
+  threshold,
+  { atMost = false, worst = 'min', onlyLargestN = false } = {},
+) {
   if (entries.length === 0) return { goal, target, measured: 'not run', met: undefined };
   const label = labeller(entries.map((e) => e.row));
+  const largestN = Math.max(...entries.map((e) => e.row.n));
+  const judged = (item) => !onlyLargestN || item.row.n === largestN;
   const items = entries.map((e) => {
     const broken = failed(e.row) ? e.row : failed(e.base) ? e.base : undefined;
     if (broken) return { ...e, text: `${label(e.row)}: error (${broken.system})`, pass: undefined };
@@ -122,20 +134,20 @@ function ratioGoal(goal, target, entries, threshold, { atMost = false, worst = '
     const pass = atMost ? e.ratio <= threshold : e.ratio >= threshold;
     return { ...e, text: `${label(e.row)}: ${formatRatio(e.ratio)}`, pass };
   });
-  const measuredItems = items.filter((i) => i.ratio !== undefined);
+  const measuredItems = items.filter((i) => i.ratio !== undefined && judged(i));
   const worstItem = measuredItems.reduce(
     (acc, i) => (!acc || (worst === 'min' ? i.ratio < acc.ratio : i.ratio > acc.ratio) ? i : acc),
     undefined,
   );
   const head =
     worstItem && items.length > 1
-      ? `worst ${formatRatio(worstItem.ratio)} (${label(worstItem.row)}); `
+      ? `${onlyLargestN ? '' : 'worst '}${formatRatio(worstItem.ratio)} (${label(worstItem.row)}); `
       : '';
   return {
     goal,
     target,
     measured: head + items.map((i) => i.text).join(', '),
-    met: verdict(items),
+    met: verdict(items.filter(judged)),
   };
 }
 
@@ -223,12 +235,15 @@ export function evaluateGoals(results) {
       };
     })
     .sort((a, b) => a.row.n - b.row.n);
+  // The issue defines this figure at N = 10,000: the largest n run decides, smaller n are
+  // listed because a MiB of heap-space or allocator noise is a KiB per stream at n = 1,000.
+  const memoryLargestN = Math.max(...memoryPairs.map((e) => e.row.n));
   const memoryGoal = ratioGoal(
     'Memory per idle connection: @sse/core KiB/connection',
-    `≤ ${formatRatio(TARGETS.memoryVsCoalesced)} floor-coalesced`,
+    `≤ ${formatRatio(TARGETS.memoryVsCoalesced)} floor-coalesced${memoryPairs.length > 1 ? ` at the largest n (n=${formatInt(memoryLargestN)})` : ''}`,
     memoryPairs,
     TARGETS.memoryVsCoalesced,
-    { atMost: true, worst: 'max' },
+    { atMost: true, worst: 'max', onlyLargestN: true },
   );
   goals.push(memoryGoal);
 
@@ -472,8 +487,11 @@ function memorySection(rows) {
   return [
     '## 2. Memory per idle connection',
     '',
-    'Server RSS before any connection, with n idle connections, and after a burst to them; ' +
-      'KiB per connection is (idle − baseline) / n.',
+    'Server RSS before the streams (after warm-up streams, as many as n up to 1,000, were opened and closed, so ' +
+      'that optimised code, allocator arenas and grown heap spaces count as fixed cost), with ' +
+      'n idle streams, and after a burst to them; KiB per connection is (idle − baseline) / n. ' +
+      'At n = 1,000 a MiB of heap-space or allocator noise is a KiB per stream, so the goal is ' +
+      'judged at the largest n, as the issue defines it (N = 10,000).',
     '',
     markdownTable(
       [

@@ -196,6 +196,26 @@ describe('goals', () => {
     expect(row[3]).toBe('❌');
   });
 
+  it('judges memory per connection at the largest n and lists the smaller ones', () => {
+    const r = results();
+    r.memory[1].kibPerConnection = 13.3; // 1.30× at n=1,000: listed, not judged
+    const at10k = (system, kibPerConnection) => ({
+      system,
+      n: 10000,
+      baselineRssMiB: 50,
+      idleRssMiB: 150,
+      kibPerConnection,
+      afterBurstRssMiB: 160,
+    });
+    r.memory.push(at10k('floor-coalesced', 10), at10k('sse-core', 10.5)); // 1.05×
+    const memoryGoal = () => evaluateGoals(r).find((g) => g.goal.startsWith('Memory per idle'));
+    expect(memoryGoal().met).toBe(true);
+    expect(memoryGoal().target).toContain('at the largest n (n=10,000)');
+    expect(memoryGoal().measured).toBe('1.05× (n=10,000); n=1,000: 1.30×, n=10,000: 1.05×');
+    r.memory[3].kibPerConnection = 11.2; // 1.12× at n=10,000
+    expect(memoryGoal().met).toBe(false);
+  });
+
   it('checks each goal against its own threshold and direction', () => {
     const r = results();
     r.memory[1].kibPerConnection = 11.5; // 1.12× > 1.1×
