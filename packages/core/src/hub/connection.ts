@@ -105,9 +105,9 @@ export class Connection {
 
   /** Adds a room to this connection's own list; `false` when it was already in it. */
   addRoom(room: string): boolean {
-    const rooms = (this.roomSet ??= new Set());
-    if (rooms.has(room)) return false;
-    rooms.add(room);
+    if (!this.roomSet) this.roomSet = new Set();
+    else if (this.roomSet.has(room)) return false;
+    this.roomSet.add(room);
     return true;
   }
 
@@ -273,7 +273,8 @@ export class Connection {
 
   private enqueue(frame: Buffer): void {
     const { maxQueueItems, maxQueueBytes, dropPolicy } = this.owner.limits;
-    const queue = (this.queue ??= new FrameQueue());
+    if (!this.queue) this.queue = new FrameQueue();
+    const queue = this.queue;
     const fits = (): boolean =>
       queue.length < maxQueueItems && queue.bytes + frame.length <= maxQueueBytes;
     if (!fits()) {
