@@ -327,7 +327,11 @@ function methodSection(meta = {}) {
       'generator reads raw sockets (no HTTP client or SSE parser in the measured path) and counts ' +
       'frames; every connection is established and registered by the server before timing ' +
       'starts. The systems are measured in alternating runs (A B A B …) and each number is the ' +
-      `median over ${usable(meta.rounds) ? `${meta.rounds} round${meta.rounds === 1 ? '' : 's'}` : 'the rounds'}; ` +
+      `median over ${usable(meta.rounds) ? `${meta.rounds} round${meta.rounds === 1 ? '' : 's'}` : 'the rounds'}` +
+      (usable(meta.peerRounds) && meta.peerRounds < meta.rounds
+        ? ` (${meta.peerRounds} for the peers better-sse, express-sse and socket.io, which sit far from every goal)`
+        : '') +
+      '; ' +
       'every comparison is a ratio between systems measured in the same run, never against a ' +
       'number from another session. The floors are plain `node:http` loops that write one ' +
       'pre-encoded buffer per frame to every socket (`floor-frame`) or one buffer per socket per ' +
