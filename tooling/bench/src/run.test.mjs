@@ -53,7 +53,13 @@ describe('pnpm bench --smoke', () => {
       expect(row.deliveriesPerSec).toBeGreaterThan(0);
       expect(row.p99Ms).toBeGreaterThan(0);
     }
-    for (const row of results.memory) expect(row.kibPerConnection).toBeGreaterThan(0);
+    for (const row of results.memory) {
+      // At n = 40 the streams partly reuse what the warm-up streams freed, so the per-stream
+      // figure can read 0 or below: the smoke run checks that memory was read, not its size.
+      expect(row.error, row.system).toBeUndefined();
+      expect(row.idleRssMiB).toBeGreaterThan(0);
+      expect(Number.isFinite(row.kibPerConnection)).toBe(true);
+    }
     expect(results.growth.map((row) => row.error)).toEqual(results.growth.map(() => undefined));
     expect(results.buses.map((row) => row.bus)).toContain('in-process');
     const markdown = readFileSync(path.join(out, 'benchmarks.md'), 'utf8');
