@@ -19,6 +19,10 @@ const unavailable = (what: string, error: unknown): SseError =>
     },
   );
 
+/** Whether KafkaJS marked `error` as one a retry can cure. */
+const isRetriable = (error: unknown): boolean =>
+  (error as { retriable?: unknown } | null)?.retriable === true;
+
 /** Runs `operation` with a deadline; any failure becomes `SSE_BUS_UNAVAILABLE`. */
 async function withDeadline<T>(what: string, ms: number, operation: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -231,11 +235,27 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     });
   }
 
+  /**
+   * Each partition's low and high offsets. Retries, until `stopAt`, what KafkaJS marks
+   * retriable: a partition whose leader is still being elected (a topic just created, a
+   * broker just restarted) answers NOT_LEADER_FOR_PARTITION for a moment, and KafkaJS's
+   * admin gives up on that at once.
+   */
   async function highOffsets(
     client: KafkaAdminLike,
+    stopAt: number,
   ): Promise<Map<number, { low: bigint; high: bigint }>> {
-    const offsets = await client.fetchTopicOffsets(topic);
-    return new Map(offsets.map((o) => [o.partition, { low: BigInt(o.low), high: BigInt(o.high) }]));
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+      try {
+        const offsets = await client.fetchTopicOffsets(topic);
+        return new Map(
+          offsets.map((o) => [o.partition, { low: BigInt(o.low), high: BigInt(o.high) }]),
+        );
+      } catch (error) {
+        if (closed || !isRetriable(error) || Date.now() + delay >= stopAt) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   async function readAfter(position: string, limit: number): Promise<HistoryResult> {
@@ -243,7 +263,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     if (!parsed) return { ok: false, reason: 'malformed' };
     const { kafka: client, admin: adminClient } = ready();
     if (parsed.epoch !== epoch) return { ok: false, reason: 'epoch-mismatch' };
-    const offsets = await withDeadline('to read offsets', timeout, () => highOffsets(adminClient));
+    const offsets = await withDeadline('to read offsets', timeout, () =>
+      highOffsets(adminClient, Date.now() + timeout),
+    );
     const range = offsets.get(parsed.partition);
     if (!range) return { ok: false, reason: 'unknown-position' };
     const from = parsed.offset + 1n;
@@ -305,7 +327,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         // With one partition a batch lands in one place, so a batch's positions follow from
         // its base offset; with several, each message is sent on its own (still in order).
         const partitions = (
-          await withDeadline('to read offsets', startTimeout, () => highOffsets(client))
+          await withDeadline('to read offsets', startTimeout, () =>
+            highOffsets(client, Date.now() + startTimeout),
+          )
         ).size;
         queue = new PublishQueue(
           async (payloads) => {
@@ -328,7 +352,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         // Every partition starts at the offset that exists now: nothing appended after
         // start() resolves can be missed.
         const offsets = await withDeadline('to read offsets', startTimeout, () =>
-          highOffsets(client),
+          highOffsets(client, Date.now() + startTimeout),
         );
         const start = new Map([...offsets].map(([partition, { high }]) => [partition, high]));
         const opened = openReader(
