@@ -236,11 +236,19 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   }
 
   /**
-   * Each partition's low and high offsets. Retries, until `stopAt`, what KafkaJS marks
-   * retriable: a partition whose leader is still being elected (a topic just created, a
-   * broker just restarted) answers NOT_LEADER_FOR_PARTITION for a moment, and KafkaJS's
-   * admin gives up on that at once.
+   * Each partition's low and high offsets, within `ms` (else `SSE_BUS_UNAVAILABLE`). Retries
+   * meanwhile what KafkaJS marks retriable: a partition whose leader is still being elected
+   * (a topic just created, a broker just restarted) answers NOT_LEADER_FOR_PARTITION for a
+   * moment, and KafkaJS's admin gives up on that at once.
    */
+  function readOffsets(
+    client: KafkaAdminLike,
+    ms: number,
+  ): Promise<Map<number, { low: bigint; high: bigint }>> {
+    const stopAt = Date.now() + ms;
+    return withDeadline('to read offsets', ms, () => highOffsets(client, stopAt));
+  }
+
   async function highOffsets(
     client: KafkaAdminLike,
     stopAt: number,
@@ -263,9 +271,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     if (!parsed) return { ok: false, reason: 'malformed' };
     const { kafka: client, admin: adminClient } = ready();
     if (parsed.epoch !== epoch) return { ok: false, reason: 'epoch-mismatch' };
-    const offsets = await withDeadline('to read offsets', timeout, () =>
-      highOffsets(adminClient, Date.now() + timeout),
-    );
+    const offsets = await readOffsets(adminClient, timeout);
     const range = offsets.get(parsed.partition);
     if (!range) return { ok: false, reason: 'unknown-position' };
     const from = parsed.offset + 1n;
@@ -326,11 +332,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         producer = created;
         // With one partition a batch lands in one place, so a batch's positions follow from
         // its base offset; with several, each message is sent on its own (still in order).
-        const partitions = (
-          await withDeadline('to read offsets', startTimeout, () =>
-            highOffsets(client, Date.now() + startTimeout),
-          )
-        ).size;
+        const partitions = (await readOffsets(client, startTimeout)).size;
         queue = new PublishQueue(
           async (payloads) => {
             const [result] = await created.send({
@@ -351,9 +353,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         );
         // Every partition starts at the offset that exists now: nothing appended after
         // start() resolves can be missed.
-        const offsets = await withDeadline('to read offsets', startTimeout, () =>
-          highOffsets(client, Date.now() + startTimeout),
-        );
+        const offsets = await readOffsets(client, startTimeout);
         const start = new Map([...offsets].map(([partition, { high }]) => [partition, high]));
         const opened = openReader(
           kafka,

@@ -100,56 +100,30 @@ describe('Kafka bus', () => {
   it('waits out a partition leader that is still being elected when reading offsets', async () => {
     // A real broker and client; only the answer Kafka gives for a moment after a topic is
     // created or a broker restarts (NOT_LEADER_FOR_PARTITION, retriable) is injected, twice.
-    const real = new Kafka({
-      clientId: 'user-app',
-      brokers: [brokers],
-      logLevel: logLevel.NOTHING,
-    });
     let refusals = 0;
-    const kafka = Object.create(real) as Kafka;
-    kafka.admin = (...args: Parameters<Kafka['admin']>) => {
-      const admin = real.admin(...args);
-      const fetchTopicOffsets = admin.fetchTopicOffsets.bind(admin);
-      admin.fetchTopicOffsets = async (topic: string) => {
-        if (refusals < 2) {
-          refusals++;
-          throw Object.assign(new Error('This server is not the leader for that topic-partition'), {
-            retriable: true,
-            type: 'NOT_LEADER_FOR_PARTITION',
-          });
-        }
-        return fetchTopicOffsets(topic);
-      };
-      return admin;
-    };
-    const m = await member({ kafka: kafka as unknown as KafkaLike });
+    const kafka = withFetchTopicOffsets((fetchTopicOffsets) => async (topic) => {
+      if (refusals < 2) {
+        refusals++;
+        throw Object.assign(new Error('This server is not the leader for that topic-partition'), {
+          retriable: true,
+          type: 'NOT_LEADER_FOR_PARTITION',
+        });
+      }
+      return fetchTopicOffsets(topic);
+    });
+    const m = await member({ kafka });
     expect(refusals).toBe(2);
     const position = await m.bus.publish('after the leader settled');
     await waitFor(() => m.entries.some((e) => e.position === position), 20_000, 'the entry');
   });
 
   it('fails start() at once with SSE_BUS_UNAVAILABLE on an error a retry cannot cure', async () => {
-    const real = new Kafka({
-      clientId: 'user-app',
-      brokers: [brokers],
-      logLevel: logLevel.NOTHING,
-    });
     let calls = 0;
-    const kafka = Object.create(real) as Kafka;
-    kafka.admin = (...args: Parameters<Kafka['admin']>) => {
-      const admin = real.admin(...args);
-      admin.fetchTopicOffsets = async () => {
-        calls++;
-        throw Object.assign(new Error('Not authorized to access topics'), { retriable: false });
-      };
-      return admin;
-    };
-    const bus = createKafkaBus({
-      channel: `ch${++n}`,
-      brokers,
-      topicPrefix,
-      kafka: kafka as unknown as KafkaLike,
+    const kafka = withFetchTopicOffsets(() => async () => {
+      calls++;
+      throw Object.assign(new Error('Not authorized to access topics'), { retriable: false });
     });
+    const bus = createKafkaBus({ channel: `ch${++n}`, brokers, topicPrefix, kafka });
     open.push(bus);
     await expect(bus.start({ entry: () => undefined })).rejects.toMatchObject({
       code: 'SSE_BUS_UNAVAILABLE',
@@ -162,3 +136,20 @@ describe('Kafka bus', () => {
     expect(() => createKafkaBus({ channel: 'has space' })).toThrowError(/channel/);
   });
 });
+
+type FetchTopicOffsets = ReturnType<Kafka['admin']>['fetchTopicOffsets'];
+
+/**
+ * A real KafkaJS client on the test broker whose admin clients answer `fetchTopicOffsets`
+ * through `replace(real)`: injects one broker answer, keeps everything else real.
+ */
+function withFetchTopicOffsets(replace: (real: FetchTopicOffsets) => FetchTopicOffsets): KafkaLike {
+  const real = new Kafka({ clientId: 'user-app', brokers: [brokers], logLevel: logLevel.NOTHING });
+  const kafka = Object.create(real) as Kafka;
+  kafka.admin = (...args: Parameters<Kafka['admin']>) => {
+    const admin = real.admin(...args);
+    admin.fetchTopicOffsets = replace(admin.fetchTopicOffsets.bind(admin));
+    return admin;
+  };
+  return kafka as unknown as KafkaLike;
+}
