@@ -78,18 +78,26 @@ export function createHistoryTap(inner: Bus, options: HistoryTapOptions): Histor
   const bus: Bus = {
     kind: inner.kind,
     retainsHistory: inner.retainsHistory,
-    start: (listener) =>
-      inner.start({
+    start: async (listener) => {
+      const start = await inner.start({
         entry: (entry) => {
           observe(entry);
           listener.entry(entry);
         },
         ...(listener.status ? { status: listener.status.bind(listener) } : {}),
         ...(listener.gap ? { gap: listener.gap.bind(listener) } : {}),
-      }),
+      });
+      // The first message's anchor is the log's position when the subscription began.
+      previous ??= start.position;
+      return start;
+    },
     publish: (payload) => inner.publish(payload),
     close: () => inner.close(),
   };
+  if (inner.comparePositions) {
+    const comparePositions = inner.comparePositions.bind(inner);
+    (bus as { comparePositions?: Bus['comparePositions'] }).comparePositions = comparePositions;
+  }
   if (inner.readAfter) {
     const readAfter = inner.readAfter.bind(inner);
     (bus as { readAfter?: Bus['readAfter'] }).readAfter = readAfter;

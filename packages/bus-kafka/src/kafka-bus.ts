@@ -371,6 +371,11 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         );
         reader = opened;
         await withDeadline('to join its consumer group', startTimeout, () => opened.joined);
+        // The record before the first one this reader hands over (offset -1 when the
+        // partition is empty). With several partitions this is partition 0's: order, and so
+        // replay from history, holds per partition only.
+        const first = Math.min(...start.keys());
+        return { position: `${epoch}:${first}:${(start.get(first) ?? 0n) - 1n}` };
       } catch (error) {
         starting = false;
         throw error instanceof SseError ? error : unavailable('to start', error);

@@ -1,8 +1,9 @@
 /**
  * Positions are `<epoch>:<partition>:<offset>`. The epoch is the Kafka cluster id (it
  * changes when the broker's storage is formatted anew), stripped to letters and digits.
+ * Offset `-1` is the origin of an empty partition: the position before its first record.
  */
-const POSITION = /^([0-9A-Za-z]{1,64}):(\d{1,6}):(\d{1,19})$/;
+const POSITION = /^([0-9A-Za-z]{1,64}):(\d{1,6}):(-1|\d{1,19})$/;
 
 /** The epoch of a cluster. */
 export function epochOf(clusterId: string): string {

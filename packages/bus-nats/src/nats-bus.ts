@@ -206,6 +206,8 @@ export function createNatsBus(options: NatsBusOptions): Bus {
         // start() resolves can be missed.
         await follow(started, info.state.last_seq + 1);
         listener.status?.('ready');
+        // Sequence 0 is the origin of an empty stream.
+        return { position: `${epoch}:${info.state.last_seq}` };
       } catch (error) {
         starting = false;
         started = undefined;

@@ -8,7 +8,8 @@ export interface DecodedPosition {
 
 // Epochs are 16 hex characters (64 random bits): a fresh Redis never picks an old one.
 const EPOCH = '[0-9a-f]{16}';
-const PUBSUB_POSITION = new RegExp(`^(${EPOCH}):([1-9][0-9]{0,15})$`);
+// Sequence 0 is the origin of a channel nothing was published on yet.
+const PUBSUB_POSITION = new RegExp(`^(${EPOCH}):(0|[1-9][0-9]{0,15})$`);
 const STREAM_POSITION = new RegExp(`^(${EPOCH}):([0-9]{1,20}-[0-9]{1,20})$`);
 
 /** A new random epoch candidate (the server keeps the first one written). */

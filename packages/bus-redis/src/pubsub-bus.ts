@@ -1,4 +1,4 @@
-import type { Bus, BusListener } from '@sse/core';
+import type { Bus, BusListener, BusStart } from '@sse/core';
 import { SseError, toError } from '@sse/core';
 import { assertCanPublish, assertCanStart, connectBoth, startFailure } from './bus-guards.js';
 import {
@@ -14,10 +14,11 @@ import {
   comparePositionsWith,
   compareSequences,
   decodePubSubPosition,
+  encodePosition,
   newEpoch,
 } from './position.js';
 import { type ResolvedCommon, resolveCommon } from './resolve.js';
-import { PUBSUB_PUBLISH, runScript } from './scripts.js';
+import { PUBSUB_HEAD, PUBSUB_PUBLISH, runScript } from './scripts.js';
 
 /**
  * Tracks the last delivered (epoch, sequence) and reports gaps: a sequence jump, an epoch
@@ -43,11 +44,17 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
   let listener: BusListener | undefined;
   let closed = false;
   const tracker: Tracker = { epoch: undefined, sequence: 0, rebase: true };
+  /** Messages that arrive while the head is being read wait here (see `syncHead`). */
+  let held: [string, string][] | undefined;
 
-  const gap = (reason: string): void => listener?.gap?.(reason);
+  const gap = (reason: string, resumeAt?: string): void => listener?.gap?.(reason, resumeAt);
 
   const onMessage = (channel: string, message: string): void => {
     if (closed || channel !== keys.pubsub || !listener) return;
+    if (held) {
+      held.push([channel, message]);
+      return;
+    }
     const space = message.indexOf(' ');
     const position = space > 0 ? message.slice(0, space) : '';
     const decoded = decodePubSubPosition(position);
@@ -78,6 +85,48 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
     listener.entry({ position, payload: message.slice(space + 1) });
   };
 
+  /**
+   * Reads the channel's epoch and sequence once subscribed and makes them the baseline: every
+   * message published from then on is received, and those at or below it are dropped as
+   * already accounted for. Messages that race the read are held and handed over after it,
+   * so none slips between the baseline and the first delivery.
+   * @param announce - runs once the baseline is known (or failed), before held messages.
+   * @returns the baseline position.
+   */
+  async function syncHead(
+    conn: BusConnections,
+    announce: (position: string | undefined) => void = () => undefined,
+  ): Promise<string> {
+    held = [];
+    let position: string | undefined;
+    try {
+      const reply = await withTimeout(
+        runScript(conn.command, PUBSUB_HEAD, [keys.epoch, keys.sequence], [newEpoch()]),
+        common.connectTimeoutMs,
+        () => new Error('reading the channel head timed out'),
+      );
+      const [epoch, sequence] = Array.isArray(reply) ? reply.map(String) : [];
+      const head = encodePosition(String(epoch), String(sequence));
+      if (!decodePubSubPosition(head)) {
+        throw new SseError(
+          'SSE_BUS_PROTOCOL',
+          `The head script returned ${JSON.stringify(reply)}, expected [epoch, sequence].`,
+        );
+      }
+      tracker.epoch = epoch;
+      tracker.sequence = Number(sequence);
+      tracker.rebase = false;
+      position = head;
+      return head;
+    } finally {
+      if (position === undefined) tracker.rebase = true; // the next message starts a baseline
+      if (!closed) announce(position);
+      const waiting = held;
+      held = undefined;
+      for (const [channel, message] of waiting) onMessage(channel, message);
+    }
+  }
+
   async function subscribe(conn: BusConnections, resubscribe: boolean): Promise<void> {
     try {
       await conn.side.subscribe(keys.pubsub);
@@ -88,8 +137,17 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
     }
     if (closed) return;
     if (resubscribe) {
-      tracker.rebase = true;
-      gap('resubscribed after a disconnect: messages published meanwhile were not received');
+      // The gap is reported before any message received since the resubscribe, with the
+      // baseline as the position clients resume from, when it could be read.
+      await syncHead(conn, (resumeAt) =>
+        gap(
+          'resubscribed after a disconnect: messages published meanwhile were not received',
+          resumeAt,
+        ),
+      ).catch((error: unknown) => {
+        if (!closed) listener?.status?.('reconnecting', toError(error));
+      });
+      if (closed) return;
     }
     watch?.setSideLive(true);
   }
@@ -97,7 +155,7 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
   return {
     kind: 'redis-pubsub',
     retainsHistory: false,
-    async start(target: BusListener): Promise<void> {
+    async start(target: BusListener): Promise<BusStart> {
       assertCanStart(closed, listener !== undefined);
       listener = target;
       const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
@@ -111,6 +169,7 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
           if (started) void subscribe(conn, true);
         },
       );
+      let position: string;
       try {
         await connectBoth(conn, common.connectTimeoutMs, 'subscriber connection');
         await withTimeout(
@@ -118,12 +177,14 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
           common.connectTimeoutMs,
           () => new Error('SUBSCRIBE timed out'),
         );
+        position = await syncHead(conn);
       } catch (error) {
         await this.close();
         throw startFailure(error, `subscribe to "${keys.pubsub}"`);
       }
       started = true;
       watch.setSideLive(true);
+      return { position };
     },
     async publish(payload: string): Promise<string> {
       const conn = assertCanPublish(closed, payload, connections);

@@ -27,6 +27,16 @@ return position
 `);
 
 /**
+ * Pub/sub head. KEYS: epoch, sequence. ARGV: epoch candidate. Creates the epoch if missing
+ * and returns `{ epoch, sequence }` (sequence `0` before the first publish) in one atomic
+ * step: the position a member starts from, or resumes from after a resubscribe.
+ */
+export const PUBSUB_HEAD: LuaScript = script(`
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+return { redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]) or '0' }
+`);
+
+/**
  * Streams publish. KEYS: epoch, stream. ARGV: epoch candidate, payload, 'MAXLEN' or 'MINID',
  * bound (entry count, or age in ms for MINID). Each entry carries its epoch (field `e`) so a
  * reader always knows which epoch an id belongs to, even across a Redis restart.

@@ -1,4 +1,4 @@
-import type { Bus, BusEntry, BusListener, HistoryResult } from '@sse/core';
+import type { Bus, BusEntry, BusListener, BusStart, HistoryResult } from '@sse/core';
 import { SseError, toError } from '@sse/core';
 import { assertCanPublish, assertCanStart, connectBoth, startFailure } from './bus-guards.js';
 import {
@@ -136,10 +136,30 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
     }
   }
 
+  /** The channel's epoch (created if missing) and the stream's last id, in one transaction. */
+  async function readHead(conn: BusConnections): Promise<{ epoch: string; lastId: string }> {
+    const replies = await conn.command
+      .multi()
+      .set(keys.epoch, newEpoch(), 'NX')
+      .get(keys.epoch)
+      .xinfo('STREAM', keys.stream)
+      .exec();
+    const [, [epochError, epoch], [infoError, infoReply]] = (replies ?? []) as [
+      unknown,
+      [Error | null, unknown],
+      [Error | null, unknown],
+    ];
+    if (epochError || typeof epoch !== 'string') {
+      throw epochError ?? new Error(`GET ${keys.epoch} returned ${String(epoch)}`);
+    }
+    if (infoError && !isNoSuchKey(infoError)) throw infoError;
+    return { epoch, lastId: infoError ? '0-0' : parseStreamInfo(infoReply).lastGeneratedId };
+  }
+
   return {
     kind: 'redis-streams',
     retainsHistory: true,
-    async start(target: BusListener): Promise<void> {
+    async start(target: BusListener): Promise<BusStart> {
       assertCanStart(closed, listener !== undefined);
       listener = target;
       const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
@@ -153,25 +173,27 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
           watch?.setSideLive(true);
         },
       );
+      let epoch: string;
       try {
         await connectBoth(conn, common.connectTimeoutMs, 'reader connection');
         // Capture "$" now: the first XREAD (issued later) starts exactly here, so nothing
-        // published after start() resolves can fall between the two.
-        const info = await withTimeout(
-          conn.command.xinfo('STREAM', keys.stream).then(parseStreamInfo, (error: unknown) => {
-            if (isNoSuchKey(error)) return undefined;
-            throw error;
-          }),
+        // published after start() resolves can fall between the two. The epoch is created
+        // if missing, so even an empty stream has a position a client can resume from.
+        const head = await withTimeout(
+          readHead(conn),
           common.connectTimeoutMs,
-          () => new Error('XINFO STREAM timed out'),
+          () => new Error('reading the stream head timed out'),
         );
-        lastId = info?.lastGeneratedId ?? '0-0';
+        epoch = head.epoch;
+        lastId = head.lastId;
+        lastEpoch = epoch;
       } catch (error) {
         await this.close();
         throw startFailure(error, `read stream "${keys.stream}"`);
       }
       watch.setSideLive(true);
       reading = readLoop(conn);
+      return { position: encodePosition(epoch, lastId) };
     },
     async publish(payload: string): Promise<string> {
       const conn = assertCanPublish(closed, payload, connections);
@@ -233,7 +255,11 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
       ];
       if (epoch !== decoded.epoch) return { ok: false, reason: 'epoch-mismatch' };
       if (infoError) {
-        if (isNoSuchKey(infoError)) return { ok: false, reason: 'unknown-position' };
+        // No stream yet in this epoch: only its origin is a known position.
+        if (isNoSuchKey(infoError))
+          return decoded.id === '0-0'
+            ? { ok: true, entries: [] }
+            : { ok: false, reason: 'unknown-position' };
         throw unavailable('read stream info', infoError);
       }
       if (rangeError) throw unavailable('read history', rangeError);

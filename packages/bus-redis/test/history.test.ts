@@ -160,7 +160,7 @@ describe('streams reader behind retention', () => {
       },
       gap: (reason) => gaps.push(reason),
     });
-    members.push({ bus: slow, entries: [], states: [], gaps });
+    members.push({ bus: slow, entries: [], states: [], gaps, resumes: [], timeline: [] });
     await Promise.all(Array.from({ length: 600 }, (_, i) => writer.bus.publish(`w${i}`)));
     await waitFor(() => seen.at(-1) === 'w599', 10_000, 'the slow member to reach the head');
     expect(seen.length).toBeLessThan(600);

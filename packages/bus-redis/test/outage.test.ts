@@ -133,6 +133,28 @@ describe('streams mode: the blocking reader connection drops', () => {
 });
 
 describe('pub/sub mode: sequence gaps', () => {
+  it('after a resubscribe, reports the gap with the position it resumes from, before later entries', async () => {
+    const channel = `resub-${++counter}`;
+    const a = await join('pubsub', channel);
+    const b = await join('pubsub', channel);
+    const admin = new Redis(redis.url);
+    try {
+      const first = await a.bus.publish('one');
+      await waitFor(() => b.entries.length === 1, 5000, 'the first entry');
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      await waitFor(() => b.gaps.length === 1, 5000, 'the gap after the resubscribe');
+      // Nothing was published meanwhile: it resumes right after the first entry.
+      expect(b.resumes).toEqual([first]);
+      await waitFor(() => a.gaps.length === 1, 5000, "the publisher's own resubscribe");
+      const second = await a.bus.publish('two');
+      await waitFor(() => b.entries.length === 2, 5000, 'the entry after the resubscribe');
+      expect(b.timeline).toEqual([first, 'gap', second]);
+      expect(b.bus.comparePositions?.(b.resumes[0]!, second)).toBeLessThan(0);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it('reports a gap when a sequence number is skipped', async () => {
     const channel = `seq-gap-${++counter}`;
     const a = await join('pubsub', channel);

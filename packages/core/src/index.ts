@@ -8,6 +8,7 @@ export type {
   BusCapabilities,
   BusEntry,
   BusListener,
+  BusStart,
   BusState,
   HistoryMissReason,
   HistoryResult,

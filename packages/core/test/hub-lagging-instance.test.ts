@@ -26,6 +26,7 @@ function createLaggableLog() {
       async start(listener) {
         self.listener = listener;
         members.push(self);
+        return { position: `e-${entries.length}` };
       },
       async publish(payload) {
         const entry = { position: `e-${entries.length + 1}`, payload };

@@ -277,7 +277,9 @@ describe('streams over HTTP/2', () => {
     expect(headers[':status']).toBe(200);
     expect(headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(headers.connection).toBeUndefined();
-    expect(body).toMatch(/^retry: 2000\n\nevent: x\ndata: "over h2"\nid: \S+\n\n$/);
+    expect(body).toMatch(
+      /^retry: 2000\n\nevent: sse-position\ndata: \{\}\nid: \S+\n\nevent: x\ndata: "over h2"\nid: \S+\n\n$/,
+    );
     stream.close();
     await waitFor(() => hub.stats().connections === 0, 3000, 'the HTTP/2 stream to be removed');
   });

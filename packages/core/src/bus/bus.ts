@@ -4,10 +4,12 @@
  * Envelope encoding, replay windows, addressing and ids live in the hub, once; a bus only
  * appends, delivers, reports its state and (optionally) reads back from a position.
  *
- * Implementing a bus: implement {@link Bus}; call `listener.entry()` for every entry in log
- * order; resolve `publish()` with the position only after the broker accepted the entry;
+ * Implementing a bus: implement {@link Bus}; resolve `start()` with the log's position at the
+ * moment the subscription began ({@link BusStart}); call `listener.entry()` for every entry in
+ * log order; resolve `publish()` with the position only after the broker accepted the entry;
  * encode an epoch into positions so that a position is never reused after the broker lost
- * its data; run `runBusConformance()` from `@sse/core/testing` against it.
+ * its data; call `listener.gap()` whenever entries may have been missed; run
+ * `runBusConformance()` from `@sse/core/testing` against it.
  * @module
  */
 
@@ -37,10 +39,31 @@ export interface BusListener {
   status?(state: BusState, error?: Error): void;
   /**
    * Called when entries may have been lost between the last delivered entry and the next
-   * one (a non-retaining bus that was disconnected). The hub then tells every client to
-   * refetch its state instead of leaving a silent gap.
+   * one (a non-retaining bus that was disconnected, an epoch change, retention that trimmed
+   * unread entries). The hub then tells every client to refetch its state instead of leaving
+   * a silent gap, and no longer replays across that point.
+   *
+   * @param reason - why, for logs and the `sse-reset` event.
+   * @param resumeAt - when the bus knows it: a position after which it delivers every entry
+   *   again (the last position before the first entry that will follow). Clients are given it
+   *   as their new id, so a reconnect right after the reset can be resumed without a second
+   *   reset.
    */
-  gap?(reason: string): void;
+  gap?(reason: string, resumeAt?: string): void;
+}
+
+/** What {@link Bus.start} resolves with. */
+export interface BusStart {
+  /**
+   * The log's position when this member's subscription began: the newest entry's position,
+   * or, while the log is empty, an origin in the bus's own format that carries its epoch.
+   * Every entry the member delivers comes after it, with none missing in between, and
+   * `readAfter` / `comparePositions` accept it like any entry's position.
+   *
+   * The hub gives it to fresh streams as their first id: a stream opened on an empty log
+   * still has a position from which a reconnect is resumed, or told of a gap.
+   */
+  readonly position: string;
 }
 
 /** Why a bus could not read history from a position. */
@@ -80,10 +103,12 @@ export interface Bus extends BusCapabilities {
   readonly kind: string;
   /**
    * Connects and subscribes. Once it resolves, every entry appended afterwards (by any
-   * member) is delivered to `listener`. Call once. Rejects with `SSE_BUS_UNAVAILABLE`
-   * when the broker cannot be reached within the bus's connect timeout.
+   * member) is delivered to `listener`. Call once. Resolves with the log's position when
+   * the subscription began (see {@link BusStart}).
+   * @throws SseError `SSE_BUS_UNAVAILABLE` (as a rejection) when the broker cannot be
+   *   reached within the bus's connect timeout.
    */
-  start(listener: BusListener): Promise<void>;
+  start(listener: BusListener): Promise<BusStart>;
   /**
    * Appends `payload`. Resolves with its position only after the broker accepted it.
    * Rejects with `SSE_BUS_CLOSED` after `close()`, and with `SSE_BUS_UNAVAILABLE`

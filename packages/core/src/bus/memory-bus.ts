@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SseError } from '../errors.js';
-import type { Bus, BusEntry, BusListener } from './bus.js';
+import type { Bus, BusEntry, BusListener, BusStart } from './bus.js';
 
 /**
  * An in-process "broker": the log that several {@link createMemoryBus} members share.
@@ -72,13 +72,18 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   return {
     kind: 'memory',
     retainsHistory: false,
-    async start(listener: BusListener): Promise<void> {
+    async start(listener: BusListener): Promise<BusStart> {
       if (closed)
         throw new SseError('SSE_BUS_CLOSED', 'This memory bus was closed; create a new one.');
       if (member) throw new SseError('SSE_INVALID_OPTION', 'Bus.start() was already called.');
       member = { listener };
       log.members.add(member);
       listener.status?.('ready');
+      // The last entry this member will not see: entries still pending (and the one being
+      // handed out, when start() runs inside a listener) reach it too. Sequence 0 is the
+      // origin of an empty log.
+      const unseen = log.pending.length + (log.draining ? 1 : 0);
+      return { position: `${log.epoch}-${log.sequence - unseen}` };
     },
     async publish(payload: string): Promise<string> {
       if (closed)

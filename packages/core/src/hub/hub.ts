@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Bus, BusEntry, BusState } from '../bus/bus.js';
+import type { Bus, BusEntry, BusStart, BusState } from '../bus/bus.js';
 import { MAX_POSITION_LENGTH } from '../bus/bus.js';
 import { createMemoryBus } from '../bus/memory-bus.js';
 import { isSseError, SseError, toError } from '../errors.js';
@@ -35,6 +35,12 @@ import { resolveTarget, type Target } from './target.js';
 
 /** Event name of the frame that tells a client it may have missed messages. */
 export const RESET_EVENT = 'sse-reset';
+/**
+ * Event name of the first frame of a fresh stream: it carries the stream's position as its
+ * `id:` (and `{}` as data), so every client, including those that never surface an id-only
+ * frame, can resume from it. Named, so `onmessage` never sees it.
+ */
+export const POSITION_EVENT = 'sse-position';
 /** Event name of the frame announcing a graceful shutdown. */
 export const SHUTDOWN_EVENT = 'sse-shutdown';
 
@@ -176,10 +182,19 @@ export class Hub extends EventEmitter {
       .start({
         entry: (entry) => this.onEntry(entry),
         status: (state, error) => this.onBusState(state, error),
-        gap: (reason) => this.onGap(reason),
+        gap: (reason, resumeAt) => this.onGap(reason, resumeAt),
       })
       .then(
-        () => {
+        (start: BusStart | undefined) => {
+          try {
+            this.window.setOrigin(this.checkStartPosition(start));
+          } catch (error) {
+            // A bus that breaks its contract stays unusable: close what it opened.
+            this.bus.close().catch((closeError: unknown) => {
+              this.reportError(toError(closeError), undefined);
+            });
+            throw error;
+          }
           this.onBusState('ready', undefined);
           this.startHeartbeat();
         },
@@ -440,6 +455,20 @@ export class Hub extends EventEmitter {
     return false;
   }
 
+  /** The position `start()` resolved with, checked like every position a bus hands over. */
+  private checkStartPosition(start: BusStart | undefined): string {
+    const position = start?.position;
+    if (!isPosition(position)) {
+      throw new SseError(
+        'SSE_BUS_PROTOCOL',
+        `The ${this.bus.kind} bus's start() resolved with ${JSON.stringify(start)?.slice(0, 80)}; ` +
+          `expected { position } (the log's position when the subscription began, at most ${MAX_POSITION_LENGTH} characters without CR, LF or NUL). ` +
+          'Without it, a stream opened before the first message could not resume.',
+      );
+    }
+    return position;
+  }
+
   private onBusState(state: BusState, error: Error | undefined): void {
     const previous = this.busState;
     if (previous === state) return;
@@ -448,8 +477,10 @@ export class Hub extends EventEmitter {
     this.emit('bus', state, error);
   }
 
-  private onGap(reason: string): void {
+  private onGap(reason: string, resumeAt: string | undefined): void {
     this.counters.busGaps++;
+    // Nothing may be replayed across the gap: a stream resuming from before it gets a reset.
+    this.window.breakContinuity(isPosition(resumeAt) ? resumeAt : undefined);
     const frame = this.resetFrame(`bus-gap: ${reason}`);
     for (const connection of this.registry.byId.values()) {
       this.counters.resets++;
@@ -594,12 +625,19 @@ export class Hub extends EventEmitter {
     this.registry.add(connection);
   }
 
-  /** An id-only frame: moves a fresh client's last event id to the head, dispatching nothing. */
+  /**
+   * Gives a fresh stream its position: a named event whose `id:` is the newest position, so
+   * a reconnect resumes from there instead of missing what was sent in between. Not an
+   * id-only frame: some clients (the `eventsource` package) never surface those.
+   */
   private stageAnchor(connection: Connection): void {
-    const head = this.window.head;
-    if (head === undefined) return;
-    if (this.anchor?.position !== head)
-      this.anchor = { position: head, frame: encodeFrame({ id: head }) };
+    const position = this.window.position;
+    if (position === undefined) return;
+    if (this.anchor?.position !== position)
+      this.anchor = {
+        position,
+        frame: encodeFrame({ event: POSITION_EVENT, data: '{}', id: position }),
+      };
     this.stage(connection, this.anchor.frame, -1);
   }
 
@@ -610,11 +648,14 @@ export class Hub extends EventEmitter {
   }
 
   private resetFrame(reason: string): Buffer {
-    // Carries the head as its id, so the client's next reconnect starts from a known point.
+    // Carries the newest position as its id, so the client's next reconnect starts from a
+    // known point. Never an empty id: that would clear the client's id, and its next
+    // reconnect would lose silently. (The position is unknown only before the bus started,
+    // when no stream is open.)
     return encodeFrame({
       event: RESET_EVENT,
       data: JSON.stringify({ reason }),
-      id: this.window.head ?? '',
+      id: this.window.position,
     });
   }
 
@@ -955,6 +996,13 @@ class ConnectionHandle implements SseConnection {
   close(): void {
     this.connection.close('closed-by-server');
   }
+}
+
+/** Whether `value` can be a position: a string of at most 256 characters, safe as an `id:`. */
+function isPosition(value: unknown): value is string {
+  return (
+    typeof value === 'string' && value.length <= MAX_POSITION_LENGTH && !/[\r\n\0]/.test(value)
+  );
 }
 
 function checkName(kind: 'user' | 'room', value: string): void {

@@ -22,7 +22,9 @@ describe('ReplayWindow', () => {
     const byCount = new ReplayWindow({ maxEntries: 3, maxBytes: 1e9, maxAgeMs: 1e9 });
     for (let i = 1; i <= 5; i++) byCount.append(entry(i));
     expect(byCount.size).toBe(3);
-    expect(byCount.after('p2', 0)).toBeUndefined();
+    expect(byCount.after('p1', 0)).toBeUndefined();
+    // The last entry evicted is the floor: everything after it is still held.
+    expect(byCount.after('p2', 0)?.length).toBe(3);
     expect(byCount.after('p3', 0)?.length).toBe(2);
 
     const byBytes = new ReplayWindow({ maxEntries: 100, maxBytes: 25, maxAgeMs: 1e9 });
@@ -33,7 +35,8 @@ describe('ReplayWindow', () => {
     const byAge = new ReplayWindow({ maxEntries: 100, maxBytes: 1e9, maxAgeMs: 100 });
     byAge.append(entry(1, 0));
     byAge.append(entry(2, 50));
-    expect(byAge.after('p1', 120)).toBeUndefined();
+    expect(byAge.after('p1', 120)?.map((e) => e.position)).toEqual(['p2']);
+    expect(byAge.after('p0', 120)).toBeUndefined();
     expect(byAge.after('p2', 120)).toEqual([]);
   });
 
@@ -51,5 +54,53 @@ describe('ReplayWindow', () => {
     w.append(entry(1));
     expect(w.size).toBe(0);
     expect(w.head).toBeUndefined();
+    // It still knows where the log is: a stream at the newest position missed nothing.
+    expect(w.position).toBe('p1');
+    expect(w.after('p1', 0)).toEqual([]);
+  });
+
+  it('resumes from its origin even while empty', () => {
+    const w = new ReplayWindow({ maxEntries: 10, maxBytes: 1e9, maxAgeMs: 1e9 });
+    expect(w.position).toBeUndefined();
+    w.setOrigin('p0');
+    expect(w.position).toBe('p0');
+    expect(w.after('p0', 0)).toEqual([]);
+    w.append(entry(1));
+    w.append(entry(2));
+    expect(w.after('p0', 0)?.map((e) => e.position)).toEqual(['p1', 'p2']);
+    expect(w.has('p0')).toBe(true);
+    expect(w.position).toBe('p2');
+  });
+
+  it('keeps the origin behind entries delivered while the bus was starting', () => {
+    const w = new ReplayWindow({ maxEntries: 10, maxBytes: 1e9, maxAgeMs: 1e9 });
+    w.append(entry(1));
+    w.setOrigin('p0');
+    expect(w.position).toBe('p1');
+    expect(w.after('p0', 0)?.map((e) => e.position)).toEqual(['p1']);
+  });
+
+  it('replays nothing across a break in continuity', () => {
+    const w = new ReplayWindow({ maxEntries: 10, maxBytes: 1e9, maxAgeMs: 1e9 });
+    w.setOrigin('p0');
+    w.append(entry(1));
+    w.append(entry(2));
+    w.breakContinuity(undefined);
+    expect(w.size).toBe(0);
+    expect(w.after('p0', 0)).toBeUndefined();
+    expect(w.after('p1', 0)).toBeUndefined();
+    // Still the newest known position, so a reset can carry it (a reconnect from it resets again).
+    expect(w.position).toBe('p2');
+    expect(w.after('p2', 0)).toBeUndefined();
+    w.setOrigin('p0');
+    expect(w.after('p0', 0)).toBeUndefined();
+    w.append(entry(5));
+    expect(w.after('p5', 0)).toEqual([]);
+
+    w.breakContinuity('p8');
+    expect(w.position).toBe('p8');
+    w.append(entry(9));
+    expect(w.after('p8', 0)?.map((e) => e.position)).toEqual(['p9']);
+    expect(w.after('p5', 0)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Bus, BusEntry, BusState } from '../bus/bus.js';
+import type { Bus, BusEntry, BusStart, BusState } from '../bus/bus.js';
 import { MAX_POSITION_LENGTH } from '../bus/bus.js';
 import { isSseError } from '../errors.js';
 import { waitFor } from './wait-for.js';
@@ -43,6 +43,8 @@ export interface BusConformanceOptions {
 /** A started member and everything it has seen. */
 interface Member {
   readonly bus: Bus;
+  /** What `start()` resolved with. */
+  start: BusStart;
   readonly entries: BusEntry[];
   readonly states: BusState[];
   readonly gaps: string[];
@@ -63,7 +65,7 @@ const ODD_PAYLOADS: readonly string[] = [
 /**
  * Registers the Bus conformance cases with your test runner. A bus passes this suite or
  * it is not done. Cases: every member receives every entry once, in one order, with equal
- * positions; positions are safe SSE ids; a starting member loses nothing published after
+ * positions; positions are safe SSE ids; `start()` resolves with the log position (an origin on an empty log); a starting member loses nothing published after
  * its `start()` resolved; close is clean and idempotent; odd and 1 MiB payloads survive;
  * channels are isolated; history reads (when retained); broker restart (when `faults`).
  *
@@ -90,9 +92,9 @@ export function runBusConformance(options: BusConformanceOptions): void {
 
   async function join(channel: string, create = options.createBus): Promise<Member> {
     const bus = await create(channel);
-    const member: Member = { bus, entries: [], states: [], gaps: [] };
+    const member: Member = { bus, start: { position: '' }, entries: [], states: [], gaps: [] };
     live.push(member);
-    await bus.start({
+    member.start = await bus.start({
       entry: (entry) => member.entries.push(entry),
       status: (state) => member.states.push(state),
       gap: (reason) => member.gaps.push(reason),
@@ -179,6 +181,51 @@ export function runBusConformance(options: BusConformanceOptions): void {
           );
         }
         assert.equal(new Set(positions).size, positions.length);
+      },
+      timeoutMs,
+    );
+
+    test.it(
+      'start() resolves with the log position: an origin on an empty log, else the newest entry',
+      async () => {
+        const channel = newChannel();
+        const a = await join(channel);
+        const origin = a.start?.position;
+        assert.ok(
+          typeof origin === 'string' &&
+            origin.length > 0 &&
+            origin.length <= MAX_POSITION_LENGTH &&
+            !/[\r\n\0]/.test(origin),
+          `start() must resolve with { position } as a safe SSE id, got ${JSON.stringify(a.start)}`,
+        );
+        const first = await a.bus.publish('o1');
+        const second = await a.bus.publish('o2');
+        await received(a, 2, 'the member to receive 2 entries');
+        if (a.bus.comparePositions) {
+          const order = a.bus.comparePositions(origin, first);
+          assert.ok(
+            order !== undefined && order < 0,
+            `the origin ${origin} must come before the first entry ${first} (got ${order})`,
+          );
+        }
+        const b = await join(channel);
+        assert.equal(
+          b.start.position,
+          second,
+          'a member that starts on a non-empty log must start at its newest entry',
+        );
+        if (capabilities.retainsHistory) {
+          const fromOrigin = await a.bus.readAfter!(origin, 10);
+          assert.ok(fromOrigin.ok, `readAfter(origin) failed: ${JSON.stringify(fromOrigin)}`);
+          assert.deepEqual(
+            fromOrigin.entries.map((e) => e.position),
+            [first, second],
+            'readAfter(origin) must return every entry of the log',
+          );
+          const atHead = await b.bus.readAfter!(b.start.position, 10);
+          assert.ok(atHead.ok);
+          assert.equal(atHead.entries.length, 0);
+        }
       },
       timeoutMs,
     );

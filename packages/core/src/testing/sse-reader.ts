@@ -1,6 +1,9 @@
 import http from 'node:http';
 import { waitFor } from './wait-for.js';
 
+/** The hub's event that only carries a position (see `POSITION_EVENT` in `@sse/core`). */
+const POSITION_EVENT = 'sse-position';
+
 /** One dispatched event, as a spec-following client would see it. */
 export interface ReadEvent {
   readonly event: string;
@@ -11,7 +14,9 @@ export interface ReadEvent {
 /**
  * Reads an SSE stream over a real HTTP/1.1 request and parses it the way the HTML spec
  * says a client must. For tests: it keeps everything it read (`raw`, `events`,
- * `comments`, `retry`, `lastEventId`) so that assertions can look at the wire.
+ * `comments`, `retry`, `lastEventId`) so that assertions can look at the wire. Like
+ * `@sse/client`, it keeps the hub's `sse-position` events out of `events` (they are in
+ * `positions`): they only move the last event id.
  *
  * @example
  * ```ts
@@ -23,8 +28,10 @@ export interface ReadEvent {
 export class SseReader {
   /** Every byte read, as text. */
   raw = '';
-  /** Dispatched events, in order. */
+  /** Dispatched events, in order, without `sse-position` events. */
   readonly events: ReadEvent[] = [];
+  /** The ids of the `sse-position` events received, in order. */
+  readonly positions: string[] = [];
   /** Comment lines seen (heartbeats). */
   comments = 0;
   /** The last valid `retry:` value. */
@@ -114,7 +121,9 @@ export class SseReader {
   private line(line: string): void {
     if (line === '') {
       this.lastEventId = this.idBuffer;
-      if (this.dataBuffer !== '') {
+      if (this.dataBuffer !== '' && this.eventType === POSITION_EVENT) {
+        this.positions.push(this.lastEventId);
+      } else if (this.dataBuffer !== '') {
         this.events.push({
           event: this.eventType || 'message',
           data: this.dataBuffer.slice(0, -1),
