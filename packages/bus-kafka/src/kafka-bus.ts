@@ -79,6 +79,7 @@ function openReader(
   start: Map<number, bigint>,
   deliver: (partition: number, offset: string, value: string, skipped: boolean) => void,
   onState: (joined: boolean, error?: Error) => void,
+  onError: (error: Error) => void,
   rejoinMs = 5_000,
 ): TopicReader {
   const next = new Map(start);
@@ -140,14 +141,18 @@ function openReader(
   const replace = async (stale: KafkaConsumerLike): Promise<void> => {
     if (closed || stale !== current) return;
     synced.clear();
-    // A wedged consumer may never finish disconnecting: do not wait on it for long.
+    // A wedged consumer may never finish disconnecting: do not wait on it for long. Its
+    // failure is reported, and the replacement goes ahead regardless.
     await withDeadline('to drop a stalled consumer', rejoinMs, () => stale.disconnect()).catch(
-      () => undefined,
+      onError,
     );
     if (closed) return;
+    // Armed before the attempt: a replacement that fails or never joins is replaced again.
     watchdog = setTimeout(() => void replace(current!), rejoinMs * 2);
     await withDeadline('to start a consumer', rejoinMs * 2, () => spawnConsumer()).catch(
-      () => undefined,
+      (error: unknown) => {
+        if (!closed) onState(false, error as Error);
+      },
     );
   };
 
@@ -158,8 +163,9 @@ function openReader(
     async close() {
       closed = true;
       clearTimeout(watchdog);
+      // Only to wait for it: a first consumer that failed to start already failed start().
       await ready.catch(() => undefined);
-      await current?.disconnect().catch(() => undefined);
+      await current?.disconnect();
     },
   };
 }
@@ -285,6 +291,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       done = resolve;
     });
     // A short-lived reader of this one partition from the cursor on: KafkaJS has no plain fetch.
+    const report = (error: unknown): void =>
+      listener?.error?.(unavailable('to clean up after a history read', error));
     const history = openReader(
       client,
       topic,
@@ -294,13 +302,17 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         entries.push({ position: `${epoch}:${partition}:${offset}`, payload: value });
         if (entries.length >= count) done();
       },
+      // Its joins and crashes are not the bus's state; the deadline below bounds the read.
       () => undefined,
+      report,
     );
     try {
       await withDeadline('a history read', timeout, () => Promise.all([history.joined, finished]));
     } finally {
-      await history.close();
-      await adminClient.deleteGroups(history.groupIds).catch(() => undefined);
+      // The read has its entries either way; a consumer or group left behind is reported
+      // (a leaked group is visible in Kafka's group list), not turned into a failed read.
+      await history.close().catch(report);
+      await adminClient.deleteGroups(history.groupIds).catch(report);
     }
     return { ok: true, entries };
   }
@@ -368,6 +380,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           (joined, error) => {
             if (!closed) target.status?.(joined ? 'ready' : 'reconnecting', error);
           },
+          (error) => {
+            if (!closed) target.error?.(error);
+          },
         );
         reader = opened;
         await withDeadline('to join its consumer group', startTimeout, () => opened.joined);
@@ -393,11 +408,30 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     async close() {
       if (closed) return;
       closed = true;
-      await reader?.close();
-      await producer?.disconnect().catch(() => undefined);
-      if (reader) await admin?.deleteGroups(reader.groupIds).catch(() => undefined);
-      await admin?.disconnect().catch(() => undefined);
+      // Every step runs even when one fails; the failures are then reported together, so a
+      // consumer group or connection left behind is never silent.
+      const failures: string[] = [];
+      const step = async (what: string, run: () => Promise<unknown> | undefined) => {
+        try {
+          await run();
+        } catch (error) {
+          failures.push(`${what}: ${(error as Error)?.message ?? String(error)}`);
+        }
+      };
+      await step('stopping the reader', () => reader?.close());
+      await step('disconnecting the producer', () => producer?.disconnect());
+      if (reader)
+        await step(`deleting consumer groups ${reader.groupIds.join(', ')}`, () =>
+          admin?.deleteGroups(reader!.groupIds),
+        );
+      await step('disconnecting the admin client', () => admin?.disconnect());
       listener?.status?.('closed');
+      if (failures.length > 0) {
+        throw new SseError(
+          'SSE_BUS_UNAVAILABLE',
+          `The Kafka bus closed, but not cleanly: ${failures.join('; ')}.`,
+        );
+      }
     },
   };
 }

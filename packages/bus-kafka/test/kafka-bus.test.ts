@@ -132,24 +132,65 @@ describe('Kafka bus', () => {
     expect(calls).toBe(1);
   });
 
+  it('reports a consumer group it could not delete, and still answers the history read', async () => {
+    const refused = Object.assign(new Error('Not authorized to access group'), {
+      type: 'GROUP_AUTHORIZATION_FAILED',
+    });
+    const deleted: string[][] = [];
+    const kafka = withAdmin((admin) => {
+      const deleteGroups = admin.deleteGroups.bind(admin);
+      admin.deleteGroups = async (groupIds) => {
+        deleted.push(groupIds);
+        await deleteGroups(groupIds); // leave nothing behind on the test broker
+        throw refused;
+      };
+    });
+    const bus = createKafkaBus({ channel: `ch${++n}`, brokers, topicPrefix, kafka });
+    const errors: Error[] = [];
+    await bus.start({ entry: () => undefined, error: (error) => errors.push(error) });
+    const first = await bus.publish('one');
+    await bus.publish('two');
+    const history = await bus.readAfter!(first, 10);
+    expect(history).toMatchObject({ ok: true, entries: [{ payload: 'two' }] });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      code: 'SSE_BUS_UNAVAILABLE',
+      message: expect.stringMatching(/clean up after a history read: Not authorized/),
+    });
+    // close() deletes this member's own group, fails the same way, and says so.
+    await expect(bus.close()).rejects.toMatchObject({
+      code: 'SSE_BUS_UNAVAILABLE',
+      message: expect.stringMatching(/deleting consumer groups sse-.*Not authorized/),
+    });
+    expect(deleted).toHaveLength(2);
+  });
+
   it('rejects a bad channel', () => {
     expect(() => createKafkaBus({ channel: 'has space' })).toThrowError(/channel/);
   });
 });
 
-type FetchTopicOffsets = ReturnType<Kafka['admin']>['fetchTopicOffsets'];
+type Admin = ReturnType<Kafka['admin']>;
+type FetchTopicOffsets = Admin['fetchTopicOffsets'];
 
 /**
- * A real KafkaJS client on the test broker whose admin clients answer `fetchTopicOffsets`
- * through `replace(real)`: injects one broker answer, keeps everything else real.
+ * A real KafkaJS client on the test broker whose admin clients are passed through `patch`:
+ * injects one broker answer, keeps everything else real.
  */
-function withFetchTopicOffsets(replace: (real: FetchTopicOffsets) => FetchTopicOffsets): KafkaLike {
+function withAdmin(patch: (admin: Admin) => void): KafkaLike {
   const real = new Kafka({ clientId: 'user-app', brokers: [brokers], logLevel: logLevel.NOTHING });
   const kafka = Object.create(real) as Kafka;
   kafka.admin = (...args: Parameters<Kafka['admin']>) => {
     const admin = real.admin(...args);
-    admin.fetchTopicOffsets = replace(admin.fetchTopicOffsets.bind(admin));
+    patch(admin);
     return admin;
   };
   return kafka as unknown as KafkaLike;
+}
+
+/** {@link withAdmin} for `fetchTopicOffsets`, answered through `replace(real)`. */
+function withFetchTopicOffsets(replace: (real: FetchTopicOffsets) => FetchTopicOffsets): KafkaLike {
+  return withAdmin((admin) => {
+    admin.fetchTopicOffsets = replace(admin.fetchTopicOffsets.bind(admin));
+  });
 }

@@ -114,6 +114,8 @@ export function waitReady(client: AnyRedis, timeoutMs: number, what: string): Pr
       client.off('end', onEnd);
     };
   });
+  // Dropping this rejection is right: the same failure arrives as the client's 'error' event
+  // (kept in lastError above) and the wait below rejects with it, or times out.
   if (client.status === 'wait') client.connect().catch(() => undefined);
   return withTimeout(
     ready,

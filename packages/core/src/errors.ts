@@ -14,6 +14,10 @@
  * - `SSE_FORBIDDEN` / `SSE_UNAUTHORIZED`: an authorize hook refused the connection.
  * - `SSE_INVALID_LAST_EVENT_ID`: a `Last-Event-ID` was malformed (reported, never thrown at clients).
  * - `SSE_INVALID_OPTION`: a constructor option was out of range.
+ * - `SSE_AUTHORIZE_FAILED`: the authorize hook threw or rejected (an application bug, answered
+ *   500; the hook's own error is the `cause`, reported through the hub's `error` event only).
+ * - `SSE_LISTENER_FAILED`: a listener of a hub event threw (reported, never changes what happened).
+ * - `SSE_INTERNAL`: an unexpected failure while opening a stream (answered 500).
  */
 export type SseErrorCode =
   | 'SSE_FRAME_INJECTION'
@@ -29,7 +33,10 @@ export type SseErrorCode =
   | 'SSE_FORBIDDEN'
   | 'SSE_UNAUTHORIZED'
   | 'SSE_INVALID_LAST_EVENT_ID'
-  | 'SSE_INVALID_OPTION';
+  | 'SSE_INVALID_OPTION'
+  | 'SSE_AUTHORIZE_FAILED'
+  | 'SSE_LISTENER_FAILED'
+  | 'SSE_INTERNAL';
 
 /** HTTP status a binding should answer with when `connect` fails with this code. */
 const HTTP_STATUS: Partial<Record<SseErrorCode, number>> = {

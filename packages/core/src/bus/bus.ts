@@ -50,6 +50,12 @@ export interface BusListener {
    *   reset.
    */
   gap?(reason: string, resumeAt?: string): void;
+  /**
+   * Called when something failed that delivery survived: a cleanup that left a resource
+   * behind (a consumer group, a connection), a replacement that will be retried. The hub
+   * reports it as an `error` event, so nothing a bus drops is silent.
+   */
+  error?(error: Error): void;
 }
 
 /** What {@link Bus.start} resolves with. */

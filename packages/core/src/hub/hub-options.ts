@@ -63,7 +63,11 @@ export interface HubOptions {
    * @default the socket's remote address
    */
   readonly clientKey?: (request: SseRequest) => string;
-  /** Refuse a stream (403) by resolving `false`. Called before headers are sent. */
+  /**
+   * Refuse a stream (403) by resolving `false`. Called before headers are sent. A hook that
+   * throws or rejects refuses the stream with 500 `SSE_AUTHORIZE_FAILED`: its own error never
+   * reaches the client, only the hub's `error` event (as the `cause`).
+   */
   readonly authorize?: (context: AuthorizeContext) => boolean | Promise<boolean>;
   /**
    * Opt-in: hold frames for up to this many ms so that messages arriving one per event-loop

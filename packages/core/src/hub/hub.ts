@@ -151,6 +151,9 @@ export class Hub extends EventEmitter {
   /** The last replay shared between streams resuming from the same id (see sharedReplay). */
   private replayCache: { cursor: string; head: string; frames: number; chunk: Buffer } | undefined;
   private onQueuesEmpty: (() => void) | undefined;
+  /** One timer for every receipt's deadline, armed only while receipts wait. */
+  private receiptTimer: NodeJS.Timeout | undefined;
+  private warnedUnheard = false;
 
   constructor(options: HubOptions = {}) {
     super();
@@ -183,6 +186,7 @@ export class Hub extends EventEmitter {
         entry: (entry) => this.onEntry(entry),
         status: (state, error) => this.onBusState(state, error),
         gap: (reason, resumeAt) => this.onGap(reason, resumeAt),
+        error: (error) => this.reportError(error, undefined),
       })
       .then(
         (start: BusStart | undefined) => {
@@ -233,7 +237,7 @@ export class Hub extends EventEmitter {
     for (const room of rooms) checkName('room', room);
     const client = this.clientKey(request);
     this.checkAdmission(user, client);
-    if (this.authorize && !(await this.authorize({ request, user, rooms }))) {
+    if (this.authorize && !(await this.runAuthorize({ request, user, rooms }))) {
       throw new SseError('SSE_FORBIDDEN', 'The authorize hook refused this stream.', {
         details: { user, rooms },
       });
@@ -262,8 +266,26 @@ export class Hub extends EventEmitter {
     connection.writeDirect(this.openFrame);
     if (isResponseGone(response)) connection.close('client-closed');
     await this.catchUp(connection, lastEventId);
-    if (!connection.isClosed) this.emit('connect', handle);
+    if (!connection.isClosed) this.notify('connect', handle);
     return handle;
+  }
+
+  /**
+   * Runs the authorize hook. A hook that throws is an application bug, not a refusal nor a
+   * broker outage: it becomes a 500 whose message says nothing of the hook's own error (that
+   * may hold internal details), which travels as the `cause` to the `error` event only.
+   */
+  private async runAuthorize(
+    context: Parameters<NonNullable<HubOptions['authorize']>>[0],
+  ): Promise<boolean> {
+    try {
+      return await this.authorize!(context);
+    } catch (error) {
+      throw new SseError('SSE_AUTHORIZE_FAILED', 'The server could not authorize this stream.', {
+        cause: error,
+        details: { user: context.user, rooms: context.rooms },
+      });
+    }
   }
 
   /**
@@ -279,9 +301,11 @@ export class Hub extends EventEmitter {
     try {
       return await this.connect(request, response, options);
     } catch (caught) {
+      // Anything else is a bug on our side or the application's: a 500 that keeps its
+      // message off the wire (the `error` event has it as the cause), never a broker outage.
       const error = isSseError(caught)
         ? caught
-        : new SseError('SSE_BUS_UNAVAILABLE', toError(caught).message, { cause: caught });
+        : new SseError('SSE_INTERNAL', 'The server failed to open the stream.', { cause: caught });
       writeRefusal(response, error);
       this.reportError(error, undefined);
       return undefined;
@@ -474,7 +498,7 @@ export class Hub extends EventEmitter {
     if (previous === state) return;
     this.busState = state;
     if (previous === 'ready' && state !== 'ready') this.counters.busOutages++;
-    this.emit('bus', state, error);
+    this.notify('bus', state, error);
   }
 
   private onGap(reason: string, resumeAt: string | undefined): void {
@@ -486,7 +510,7 @@ export class Hub extends EventEmitter {
       this.counters.resets++;
       this.stage(connection, frame, -1);
     }
-    this.emit('reset', undefined, `bus-gap: ${reason}`);
+    this.notify('reset', undefined, `bus-gap: ${reason}`);
   }
 
   // ---- replay ---------------------------------------------------------------------------
@@ -644,7 +668,7 @@ export class Hub extends EventEmitter {
   private reset(connection: Connection, reason: string): void {
     this.counters.resets++;
     this.stage(connection, this.resetFrame(reason), -1);
-    this.emit('reset', this.open.get(connection), reason);
+    this.notify('reset', this.open.get(connection), reason);
   }
 
   private resetFrame(reason: string): Buffer {
@@ -770,7 +794,7 @@ export class Hub extends EventEmitter {
       dropped: (connection, reason: DropReason, frames) => {
         counters.drops[reason] += frames;
         const handle = this.open.get(connection);
-        if (handle) this.emit('drop', handle, reason, frames);
+        if (handle) this.notify('drop', handle, reason, frames);
       },
       drained: (connection) => {
         if (connection.lostFrames > 0) {
@@ -791,7 +815,7 @@ export class Hub extends EventEmitter {
     if (connection.user !== undefined) this.perUser.decrement(connection.user);
     this.perClient.decrement(connection.client);
     this.counters.disconnects[reason]++;
-    if (handle) this.emit('disconnect', handle, reason);
+    if (handle) this.notify('disconnect', handle, reason);
     this.onQueuesEmpty?.();
   }
 
@@ -812,12 +836,6 @@ export class Hub extends EventEmitter {
         if (connection.blockedSince > 0) connection.cutIfStalled(now, this.options.maxStallMs);
         else if (now - connection.lastWriteAt >= half && !connection.dirty && !this.run.pending) {
           this.stage(connection, HEARTBEAT, -1);
-        }
-      }
-      for (const [position, waiter] of this.waiters) {
-        if (waiter.deadline <= now) {
-          this.waiters.delete(position);
-          waiter.resolve(undefined);
         }
       }
     }, half);
@@ -892,8 +910,31 @@ export class Hub extends EventEmitter {
     }
     return new Promise((resolve) => {
       this.waiters.set(position, { resolve, deadline: Date.now() + LOCAL_DELIVERY_TIMEOUT_MS });
+      this.armReceiptTimer();
     });
   }
+
+  /**
+   * Arms the one receipt timer for the oldest waiting receipt. Receipts wait in insertion
+   * order with one timeout, so the first one always expires first.
+   */
+  private armReceiptTimer(): void {
+    if (this.receiptTimer || this.waiters.size === 0) return;
+    const first = this.waiters.values().next().value!;
+    this.receiptTimer = setTimeout(this.expireReceipts, Math.max(0, first.deadline - Date.now()));
+    this.receiptTimer.unref();
+  }
+
+  private readonly expireReceipts = (): void => {
+    this.receiptTimer = undefined;
+    const now = Date.now();
+    for (const [position, waiter] of this.waiters) {
+      if (waiter.deadline > now) break;
+      this.waiters.delete(position);
+      waiter.resolve(undefined);
+    }
+    this.armReceiptTimer();
+  };
 
   private rememberDelivery(position: string, recipients: number): void {
     const waiter = this.waiters.get(position);
@@ -909,10 +950,51 @@ export class Hub extends EventEmitter {
       this.recent.delete(this.recent.keys().next().value!);
   }
 
+  /**
+   * Emits a hub event to the application's listeners. A listener that throws is reported as
+   * `SSE_LISTENER_FAILED` and changes nothing about what happened (a stream that opened stays
+   * open and counted).
+   */
+  private notify<K extends Exclude<keyof HubEvents, 'error'>>(
+    event: K,
+    ...args: HubEvents[K]
+  ): void {
+    try {
+      this.emit(event, ...args);
+    } catch (error) {
+      this.reportError(
+        new SseError(
+          'SSE_LISTENER_FAILED',
+          `A "${event}" listener of the hub threw: ${toError(error).message}`,
+          { cause: error },
+        ),
+        undefined,
+      );
+    }
+  }
+
   private reportError(error: Error, connection: SseConnection | undefined): void {
     // An `error` event without a listener would throw from EventEmitter: never let a
-    // reporting path crash the application.
-    if (this.listenerCount('error') > 0) this.emit('error', error, connection);
+    // reporting path crash the application. Without one, say so once, so errors do not
+    // vanish without a trace.
+    if (this.listenerCount('error') === 0) {
+      if (!this.warnedUnheard) {
+        this.warnedUnheard = true;
+        process.emitWarning(
+          `${error.message} (the hub has no 'error' listener: add hub.on('error', …) to see every error; this warning is shown once)`,
+          { type: 'SseWarning', code: isSseError(error) ? error.code : 'SSE_ERROR' },
+        );
+      }
+      return;
+    }
+    try {
+      this.emit('error', error, connection);
+    } catch (listenerError) {
+      process.emitWarning(
+        `An 'error' listener of the hub threw: ${toError(listenerError).message}`,
+        { type: 'SseWarning', code: 'SSE_LISTENER_FAILED' },
+      );
+    }
   }
 
   private async runShutdown(options: ShutdownOptions): Promise<void> {
@@ -951,6 +1033,8 @@ export class Hub extends EventEmitter {
     this.heartbeat = undefined;
     for (const waiter of this.waiters.values()) waiter.resolve(undefined);
     this.waiters.clear();
+    clearTimeout(this.receiptTimer);
+    this.receiptTimer = undefined;
     try {
       await this.bus.close();
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { Hub } from '../../src/index.js';
+import type { Hub, SseConnection } from '../../src/index.js';
 import { SseReader } from '../../src/testing/sse-reader.js';
 import { startServer, type TestServer } from './http.js';
 
@@ -14,13 +14,19 @@ export class Cleanup {
 }
 
 /** A hub behind a real server; `?user=` and `?room=` name the stream's identity. */
-export async function serveHub(hub: Hub, cleanup: Cleanup): Promise<TestServer> {
+export async function serveHub(
+  hub: Hub,
+  cleanup: Cleanup,
+  handled: (result: SseConnection | undefined) => void = () => undefined,
+): Promise<TestServer> {
   const server = await startServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    void hub.handle(req, res, {
-      user: url.searchParams.get('user') ?? undefined,
-      rooms: url.searchParams.getAll('room'),
-    });
+    void hub
+      .handle(req, res, {
+        user: url.searchParams.get('user') ?? undefined,
+        rooms: url.searchParams.getAll('room'),
+      })
+      .then(handled);
   });
   cleanup.add(() => hub.shutdown({ announce: false, graceMs: 100 }));
   cleanup.add(() => server.close());
