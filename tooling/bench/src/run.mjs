@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SYSTEMS } from './server/systems/index.mjs';
+import { DEFAULT_SYSTEMS, SYSTEMS } from './server/systems/index.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIGURES = ['fanout', 'growth', 'buses', 'reconnect', 'slow'];
@@ -36,7 +36,11 @@ if (args.help) {
   --peer-rounds N      rounds for better-sse, express-sse, socket.io (default 1)
   --ns LIST            connection counts for figures 1 and 2 (default 1000,5000,10000)
   --growth LIST        connection counts for figure 6 (default 1000,2000,4000,8000,16000)
-  --systems LIST       systems to run (default all: ${Object.keys(SYSTEMS).join(',')})
+  --systems LIST       systems to run (default: ${DEFAULT_SYSTEMS.join(',')}; also: ${Object.keys(
+    SYSTEMS,
+  )
+    .filter((name) => !DEFAULT_SYSTEMS.includes(name))
+    .join(',')})
   --out DIR            where benchmarks.{md,json} and the charts go (default docs/)
   BENCH_CPU_PROF=DIR   write a CPU profile of every server process to DIR`);
   process.exit(0);
@@ -64,7 +68,7 @@ const ns = (args.ns ? numbers(args.ns) : smoke ? [40] : [1000, 5000, 10_000]).fi
 const growthNs = (
   args.growth ? numbers(args.growth) : smoke ? [20, 40] : [1000, 2000, 4000, 8000, 16_000]
 ).filter(fits);
-const systems = args.systems ? list(args.systems) : Object.keys(SYSTEMS);
+const systems = args.systems ? list(args.systems) : DEFAULT_SYSTEMS;
 const outDir =
   args.out ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'sse-bench-')) : path.join(ROOT, 'docs'));
 mkdirSync(outDir, { recursive: true });

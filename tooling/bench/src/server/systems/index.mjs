@@ -18,6 +18,9 @@ export const SYSTEMS = {
   'sse-core': () => import('./sse-core.mjs').then((m) => m.startSseCore({})),
   'sse-core-window': () =>
     import('./sse-core.mjs').then((m) => m.startSseCore({ flushWindowMs: 5 })),
+  // Another build of @sse/core (BENCH_BASELINE_CORE), to measure a change side by side.
+  'sse-core-baseline': () =>
+    import('./sse-core.mjs').then((m) => m.startSseCore({}, { baseline: true })),
   'better-sse': () => import('./better-sse.mjs').then((m) => m.start),
   'express-sse': () => import('./express-sse.mjs').then((m) => m.start),
   'socket.io': () => import('./socket-io.mjs').then((m) => m.start),
@@ -28,8 +31,23 @@ export const LOAD_PROTOCOL = {
   'socket.io': 'socket.io',
 };
 
-/** The floors and the library: measured in every round. Peers take part in `--peer-rounds`. */
-export const OWN_SYSTEMS = ['floor-frame', 'floor-coalesced', 'sse-core', 'sse-core-window'];
+/**
+ * The floors and the library (and a baseline build of it): measured in every round. Peers
+ * take part in `--peer-rounds`.
+ */
+export const OWN_SYSTEMS = [
+  'floor-frame',
+  'floor-coalesced',
+  'sse-core',
+  'sse-core-window',
+  'sse-core-baseline',
+];
+
+/** Systems run only when `--systems` names them (they need setup, see the README). */
+const ON_REQUEST = ['sse-core-baseline'];
+
+/** What a run measures when `--systems` is not given. */
+export const DEFAULT_SYSTEMS = Object.keys(SYSTEMS).filter((name) => !ON_REQUEST.includes(name));
 
 /**
  * Sizes a system cannot be measured at within the harness's time bounds, and why. Its row
