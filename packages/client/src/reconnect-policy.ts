@@ -9,9 +9,13 @@ export const HEALTHY_CONNECTION_MS = 5_000;
 
 /** What {@link createReconnectPolicy} needs: the backoff settings. */
 export interface ReconnectPolicyOptions {
+  /** The base when the server sent no `retry:`. */
   readonly initialDelayMs: number;
+  /** The ceiling of the exponential part. */
   readonly maxDelayMs: number;
+  /** Failures in a row allowed before giving up. */
   readonly maxRetries: number;
+  /** The jitter source, uniform in [0, 1). */
   readonly random: () => number;
   /** A clock in ms (monotonic); injected by tests. @default performance.now */
   readonly now?: () => number;
@@ -21,6 +25,7 @@ export interface ReconnectPolicyOptions {
 export interface ReconnectPlan {
   /** 1 for the first retry after the last healthy connection, then 2, 3, … */
   readonly attempt: number;
+  /** How long to wait before that attempt, in ms. */
   readonly delayMs: number;
 }
 
