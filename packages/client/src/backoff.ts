@@ -1,6 +1,6 @@
 /** Inputs of {@link backoffDelay}. */
 export interface BackoffInput {
-  /** Failed attempts since the last successful open, starting at 0 for the first retry. */
+  /** Failed attempts in a row, starting at 0 for the first retry. */
   readonly attempt: number;
   /** The base delay: the server's `retry:` when it sent one, else `initialDelayMs`. */
   readonly baseMs: number;
@@ -13,20 +13,35 @@ export interface BackoffInput {
 }
 
 /**
- * Exponential backoff with full jitter: a uniform pick in `[0, min(max(max, base), base · 2^attempt))`.
+ * The shortest wait before any reconnect, whatever the server's `retry:` or the options say.
+ * A server that sends `retry: 0` and then fails would otherwise be asked hundreds of times a
+ * second by every client. 500 ms is also Firefox's floor for `retry:`.
+ */
+export const MIN_RECONNECT_DELAY_MS = 500;
+
+/**
+ * Exponential backoff with full jitter above a floor: a uniform pick in
+ * `[floor, min(max(max, base), base · 2^attempt))`, where `floor` is
+ * {@link MIN_RECONNECT_DELAY_MS} and `base` is raised to it.
+ *
  * Full jitter spreads a crowd of clients that lost the same server over the whole window, so
- * they do not come back in one wave.
- * A `Retry-After` is a floor, never shortened by the jitter.
+ * they do not come back in one wave; the floor keeps even an unlucky draw (or a server's
+ * `retry: 0`) from becoming a tight loop. A `Retry-After` is a floor too, never shortened by
+ * the jitter.
  *
  * @param input - attempt, base, ceiling, random source and optional floor.
- * @returns the delay in whole milliseconds.
+ * @returns the delay in whole milliseconds, at least {@link MIN_RECONNECT_DELAY_MS}.
  * @see https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
  */
 export function backoffDelay(input: BackoffInput): number {
   const exponent = Math.min(input.attempt, 30); // 2^30 already exceeds any sane ceiling
+  const base = Math.max(input.baseMs, MIN_RECONNECT_DELAY_MS);
   // The server's `retry:` is a base the client never cuts, even when above `maxMs`.
-  const ceiling = Math.min(Math.max(input.maxMs, input.baseMs), input.baseMs * 2 ** exponent);
-  const jittered = Math.floor(input.random() * ceiling);
+  const ceiling = Math.min(Math.max(input.maxMs, base), base * 2 ** exponent);
+  const draw = input.random();
+  // A broken jitter source (NaN, 1, negative) must not turn into a zero or negative delay.
+  const unit = draw >= 0 && draw < 1 ? draw : 0;
+  const jittered = MIN_RECONNECT_DELAY_MS + Math.floor(unit * (ceiling - MIN_RECONNECT_DELAY_MS));
   // Timers fire at once past 2^31 - 1 ms, so an absurd `retry:` must not become a hot loop.
   return Math.min(Math.max(jittered, input.retryAfterMs ?? 0), MAX_TIMER_MS);
 }

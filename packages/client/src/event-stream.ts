@@ -1,4 +1,3 @@
-import { backoffDelay } from './backoff.js';
 import { SseClientError } from './errors.js';
 import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
 import { createHandlerRegistry } from './handler-registry.js';
@@ -16,15 +15,15 @@ import type {
   TransportKind,
 } from './options.js';
 import type { ParsedEvent } from './parser/event-stream-parser.js';
+import { POSITION_EVENT, RESET_EVENT } from './protocol.js';
 import type { RecentIds } from './recent-ids.js';
 import { createRecentIds } from './recent-ids.js';
+import type { ReconnectPolicy } from './reconnect-policy.js';
+import { createReconnectPolicy } from './reconnect-policy.js';
 import { resolveTransport } from './resolve-transport.js';
 import type { Settings } from './settings.js';
 import { resolveSettings } from './settings.js';
 import type { Transport, TransportConnection } from './transports/transport.js';
-
-/** The server's event that says it cannot prove continuity. */
-const RESET_EVENT = 'sse-reset';
 
 /**
  * A typed Server-Sent Events stream; create one with {@link createEventStream}.
@@ -68,17 +67,22 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
   readonly #queues = new Set<MessageQueue<StreamMessageOf<Events>>>();
   readonly #recent: RecentIds;
   #connection: TransportConnection | undefined;
+  readonly #reconnect: ReconnectPolicy;
   #attemptSeq = 0;
-  #failures = 0;
-  #serverRetryMs: number | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(url: string | URL, options: EventStreamOptions) {
     this.#url = String(url);
     this.#settings = resolveSettings(this.#url, options);
     this.#recent = createRecentIds(this.#settings.dedupeWindow);
+    this.#reconnect = createReconnectPolicy(this.#settings);
     const { kind, transport } = resolveTransport(options, {
-      eventTypes: () => [...this.#settings.events, RESET_EVENT, ...this.#handlers.serverTypes()],
+      eventTypes: () => [
+        ...this.#settings.events,
+        RESET_EVENT,
+        POSITION_EVENT,
+        ...this.#handlers.serverTypes(),
+      ],
       onNewEventType: (watcher) => this.#handlers.watchTypes(watcher),
     });
     this.transport = kind;
@@ -141,9 +145,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
           open: () => live() && this.#onOpen(),
           event: (event) => live() && this.#onEvent(event),
           lastEventId: (id) => live() && this.#setLastEventId(id),
-          retry: (ms) => {
-            if (live()) this.#serverRetryMs = ms;
-          },
+          retry: (ms) => live() && this.#reconnect.retry(ms),
           fail: (failure) => live() && this.#onFail(failure),
         },
       );
@@ -160,7 +162,8 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
   }
 
   #onOpen(): void {
-    this.#failures = 0;
+    // Not yet a success: only an event (or staying open) resets the backoff, see ReconnectPolicy.
+    this.#reconnect.opened();
     this.#setState('open');
   }
 
@@ -173,10 +176,12 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
       this.#finish(error);
       return;
     }
-    if (this.#failures >= this.#settings.maxRetries) {
+    const plan = this.#reconnect.next(failure.retryAfterMs);
+    if (plan === undefined) {
       const exhausted = new SseClientError(
         'SSE_RETRIES_EXHAUSTED',
-        `Gave up on ${this.#url} after ${this.#failures} failed attempts in a row (maxRetries). ` +
+        `Gave up on ${this.#url} after ${this.#reconnect.failures} failed attempts in a row ` +
+          '(maxRetries; a connection that ends before any event counts as failed). ' +
           'Create a new stream to try again.',
         { cause: error, fatal: true },
       );
@@ -184,22 +189,23 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
       this.#finish(exhausted);
       return;
     }
-    const delayMs = backoffDelay({
-      attempt: this.#failures,
-      baseMs: this.#serverRetryMs ?? this.#settings.initialDelayMs,
-      maxMs: this.#settings.maxDelayMs,
-      random: this.#settings.random,
-      retryAfterMs: failure.retryAfterMs,
-    });
-    this.#failures += 1;
+    const { attempt, delayMs } = plan;
     this.#setState('connecting');
     if (this.#isClosed()) return; // a handler closed the stream
-    this.#emit('reconnecting', { attempt: this.#failures, delayMs, error });
+    this.#emit('reconnecting', { attempt, delayMs, error });
     if (this.#isClosed()) return;
     this.#timer = setTimeout(() => this.#connect(), delayMs);
   }
 
   #onEvent(event: ParsedEvent): void {
+    if (event.type === POSITION_EVENT) {
+      // Internal: its id already moved lastEventId (transports report the id before the
+      // event). Remembered like a reset's id: the position is the id of the last message
+      // before this stream, so a replay of that message is a repeat. No handler, no iterator,
+      // and no progress for the backoff: a server that only says where it is has sent nothing.
+      if (event.id) this.#recent.add(event.id);
+      return;
+    }
     if (event.type === RESET_EVENT) {
       // Never de-duplicated: a reset carries the server's head as its id, which may be the id
       // of a message this client already has, and it must still reach the app.
@@ -211,6 +217,8 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
       return;
     }
     if (event.id && !this.#recent.add(event.id)) return;
+    // A new event of the app's: this connection works, whatever happens to its data below.
+    this.#reconnect.progressed();
     let data: unknown;
     try {
       data = this.#settings.parse(event.data, event.type);

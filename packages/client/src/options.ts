@@ -71,9 +71,13 @@ export interface LastEventIdStorage {
 /** Options of `createEventStream`. Every one is optional. */
 export interface EventStreamOptions {
   /**
-   * `auto` uses the platform `EventSource` unless the request needs `headers`, a `method`
-   * other than GET, a `body` or `credentials: 'omit'`, or there is no global EventSource
-   * (Node 20): then `fetch`.
+   * `auto` uses `fetch` wherever it can stream a response body (every current browser, Node
+   * 20+, a `fetch` you pass), so reconnects send the standard `Last-Event-ID` header and
+   * id-only frames move the id. It falls back to the platform `EventSource` only where fetch
+   * cannot stream. `'eventsource'` forces the platform EventSource, with its limits: the id
+   * rides a `lastEventId` query parameter, id-only frames are invisible, only named events
+   * with a handler (or in `events`) arrive. Cross-origin, the `Last-Event-ID` header of
+   * `fetch` needs the server to allow it in the CORS preflight.
    * @default 'auto'
    */
   readonly transport?: 'auto' | TransportKind;
@@ -100,11 +104,19 @@ export interface EventStreamOptions {
   readonly storage?: LastEventIdStorage;
   /** Key under which `storage` keeps the id. @default `"@sse/client:last-event-id:" + url` */
   readonly storageKey?: string;
-  /** Backoff base when the server sent no `retry:`, in ms. @default 1000 */
+  /**
+   * Backoff base when the server sent no `retry:`, in ms; at least 500, the floor under every
+   * reconnect delay (a server's `retry:` below it is raised to it).
+   * @default 1000
+   */
   readonly initialDelayMs?: number;
   /** Ceiling of the exponential backoff, in ms (a server `retry:` above it still wins). @default 30000 */
   readonly maxDelayMs?: number;
-  /** Consecutive failed attempts before giving up with `SSE_RETRIES_EXHAUSTED`. @default Infinity */
+  /**
+   * Consecutive failed attempts before giving up with `SSE_RETRIES_EXHAUSTED`. A connection
+   * that ends before delivering an event (and within 5 s) counts as failed.
+   * @default Infinity
+   */
   readonly maxRetries?: number;
   /** How many recent ids to remember for de-duplication; 0 turns it off. @default 1000 */
   readonly dedupeWindow?: number;

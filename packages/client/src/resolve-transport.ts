@@ -36,9 +36,12 @@ export function resolveTransport(
   if (wanted !== 'auto' && wanted !== 'fetch' && wanted !== 'eventsource') {
     throw invalid(`Expected transport 'auto', 'fetch' or 'eventsource', got ${String(wanted)}.`);
   }
+  // 'auto' prefers fetch wherever it can stream a body: only then does every reconnect send
+  // the standard Last-Event-ID header (a new EventSource cannot), does an id-only frame move
+  // the id, and is every event name received. EventSource remains for platforms without it.
   const kind: TransportKind =
     wanted === 'auto'
-      ? needsFetch || EventSourceCtor === undefined
+      ? needsFetch || EventSourceCtor === undefined || canStream(options.fetch, fetchFn)
         ? 'fetch'
         : 'eventsource'
       : wanted;
@@ -81,4 +84,22 @@ export function resolveTransport(
       credentials: options.credentials,
     }),
   };
+}
+
+/**
+ * True when `fetch` can be read as a stream: a user-supplied `fetch` is trusted to, the
+ * global one needs `ReadableStream`, `Response.body` and `TextDecoder` beside it.
+ */
+function canStream(
+  given: typeof globalThis.fetch | undefined,
+  fetchFn: typeof globalThis.fetch | undefined,
+): boolean {
+  if (given !== undefined) return true;
+  return (
+    typeof fetchFn === 'function' &&
+    typeof ReadableStream === 'function' &&
+    typeof TextDecoder === 'function' &&
+    typeof Response === 'function' &&
+    'body' in Response.prototype
+  );
 }

@@ -1,3 +1,4 @@
+import { MIN_RECONNECT_DELAY_MS } from './backoff.js';
 import { SseClientError } from './errors.js';
 import type { EventStreamOptions, LastEventIdStorage } from './options.js';
 
@@ -15,13 +16,19 @@ export interface Settings {
   readonly random: () => number;
 }
 
-function check(name: string, value: number | undefined, fallback: number, min: number): number {
+function check(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  why = '',
+): number {
   if (value === undefined) return fallback;
   const integerOrInfinity = Number.isInteger(value) || value === Number.POSITIVE_INFINITY;
   if (typeof value !== 'number' || !integerOrInfinity || value < min) {
     throw new SseClientError(
       'SSE_INVALID_OPTION',
-      `Expected ${name} to be a whole number ≥ ${min}, got ${String(value)}.`,
+      `Expected ${name} to be a whole number ≥ ${min}, got ${String(value)}.${why}`,
       { fatal: true },
     );
   }
@@ -49,7 +56,14 @@ export function resolveSettings(url: string, options: EventStreamOptions): Setti
       { fatal: true },
     );
   }
-  const initialDelayMs = check('initialDelayMs', options.initialDelayMs, 1000, 0);
+  // Below the floor the backoff would raise it anyway; saying so beats a silent change.
+  const initialDelayMs = check(
+    'initialDelayMs',
+    options.initialDelayMs,
+    1000,
+    MIN_RECONNECT_DELAY_MS,
+    ` No reconnect waits less than ${MIN_RECONNECT_DELAY_MS} ms, so that a failing server is not hammered.`,
+  );
   return {
     parse: typeof parse === 'function' ? parse : PARSERS[parse],
     storage: options.storage,

@@ -148,6 +148,19 @@ describe('createEventStreamParser: dispatch', () => {
     expect(out.events).toEqual([ev('x', 'message', undefined, 'resume-3')]);
   });
 
+  it('forgets the id of an unfinished frame at reset, as the spec and the README say', () => {
+    const parser = createEventStreamParser({ onEvent: () => {} });
+    parser.feed('id: 1\ndata: a\n\n');
+    parser.feed('id: 5\ndata: partial');
+    parser.reset();
+    parser.feed('data: x\n\n');
+    expect(parser.lastEventId).toBe('1');
+    parser.feed('id: 6\n');
+    parser.reset('7'); // an explicit id wins over both
+    parser.feed('data: y\n\n');
+    expect(parser.lastEventId).toBe('7');
+  });
+
   it('discards an unfinished frame at reset (end of stream)', () => {
     const events: ParsedEvent[] = [];
     const parser = createEventStreamParser({ onEvent: (e) => events.push(e) });

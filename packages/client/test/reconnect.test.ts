@@ -1,10 +1,13 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { waitFor } from '@sse/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MIN_RECONNECT_DELAY_MS } from '../src/backoff.js';
 import type { EventStream, LastEventIdStorage } from '../src/index.js';
 import { createEventStream } from '../src/index.js';
 import { record } from './helpers/record.js';
 import type { TestServer } from './helpers/sse-server.js';
-import { frame, startTestServer, status, stayOpen } from './helpers/sse-server.js';
+import { endAfter, frame, startTestServer, status, stayOpen } from './helpers/sse-server.js';
 
 let server: TestServer;
 const streams: { close(): void }[] = [];
@@ -22,9 +25,10 @@ afterAll(async () => {
 type Events = { message: { n: number } };
 
 function open(options: Parameters<typeof createEventStream>[1] = {}): EventStream<Events> {
+  // The floor (500 ms) is also the smallest initialDelayMs, so each reconnect here costs 500 ms.
   const stream = createEventStream<Events>(`${server.url}/sse`, {
-    initialDelayMs: 40,
-    maxDelayMs: 400,
+    initialDelayMs: 500,
+    maxDelayMs: 4000,
     random: () => 0.5,
     ...options,
   });
@@ -47,6 +51,16 @@ describe('createEventStream over fetch with a real node:http server', () => {
   it('uses the fetch transport in Node 20 (no global EventSource)', () => {
     server.script(stayOpen());
     expect(open().transport).toBe('fetch');
+  });
+
+  it("'auto' picks fetch even where an EventSource exists; 'eventsource' is an explicit choice", () => {
+    // Never constructed: an aborted signal closes the stream before it connects.
+    const EventSource = class {} as unknown as typeof globalThis.EventSource;
+    const signal = AbortSignal.abort();
+    const url = `${server.url}/sse`;
+    expect(createEventStream(url, { EventSource, signal }).transport).toBe('fetch');
+    const forced = createEventStream(url, { EventSource, signal, transport: 'eventsource' });
+    expect(forced.transport).toBe('eventsource');
   });
 
   it('reconnects after a mid-stream drop, resends Last-Event-ID and drops repeated ids', async () => {
@@ -76,16 +90,16 @@ describe('createEventStream over fetch with a real node:http server', () => {
     expect(second?.headers.accept).toBe('text/event-stream');
     expect(rec.states).toEqual(['open', 'connecting', 'open']);
     expect(rec.errors.map((e) => [e.code, e.fatal])).toEqual([['SSE_NETWORK', false]]);
-    // random 0.5 of a 40 ms window on the first retry.
-    expect(rec.reconnects.map((r) => [r.attempt, r.delayMs])).toEqual([[1, 20]]);
-    expect(second!.at - rec.reconnects[0]!.at).toBeGreaterThanOrEqual(19);
+    // The first retry's window is [500, 500): the floor.
+    expect(rec.reconnects.map((r) => [r.attempt, r.delayMs])).toEqual([[1, 500]]);
+    expect(second!.at - rec.reconnects[0]!.at).toBeGreaterThanOrEqual(499);
     expect(stream.lastEventId).toBe('e5');
   });
 
   it('retries 503s with growing full-jitter delays, then opens on 200', async () => {
     server.script(status(503), status(503), status(503), status(502), stayOpen(frame({ n: 1 })));
     const start = server.requests.length;
-    const draws = [0.999, 0.999, 0.25, 0];
+    const draws = [0.999, 0.999, 0.1, 0];
     const stream = open({ random: () => draws.shift() ?? 0 });
     const rec = record(stream);
     await waitFor(() => rec.data.length === 1, 5000, 'the event after four failures');
@@ -96,12 +110,12 @@ describe('createEventStream over fetch with a real node:http server', () => {
       ['SSE_HTTP_STATUS', 503, false],
       ['SSE_HTTP_STATUS', 502, false],
     ]);
-    // Windows: 40, 80, 160, 320 (base 40, doubling, ceiling 400).
-    expect(rec.reconnects.map((r) => r.delayMs)).toEqual([39, 79, 40, 0]);
-    const windows = [40, 80, 160, 320];
+    // Windows [500, 500·2^n): 500, 1000, 2000, 4000 (base 500, doubling, ceiling 4000).
+    expect(rec.reconnects.map((r) => r.delayMs)).toEqual([500, 999, 650, 500]);
+    const windows = [501, 1000, 2000, 4000];
     rec.reconnects.forEach((r, i) => {
       expect(r.attempt).toBe(i + 1);
-      expect(r.delayMs).toBeGreaterThanOrEqual(0);
+      expect(r.delayMs).toBeGreaterThanOrEqual(500);
       expect(r.delayMs).toBeLessThan(windows[i]!);
     });
     // The next request never comes before its delay.
@@ -113,18 +127,11 @@ describe('createEventStream over fetch with a real node:http server', () => {
   });
 
   it('never waits longer than maxDelayMs, with random draws at the top of the range', async () => {
-    server.script(
-      status(500),
-      status(500),
-      status(500),
-      status(500),
-      status(500),
-      stayOpen(frame({ n: 1 })),
-    );
-    const stream = open({ initialDelayMs: 10, maxDelayMs: 30, random: () => 0.999999 });
+    server.script(status(500), status(500), status(500), status(500), stayOpen(frame({ n: 1 })));
+    const stream = open({ maxDelayMs: 600, random: () => 0.999999 });
     const rec = record(stream);
-    await waitFor(() => rec.data.length === 1, 5000, 'the event after five 500s');
-    expect(rec.reconnects.map((r) => r.delayMs)).toEqual([9, 19, 29, 29, 29]);
+    await waitFor(() => rec.data.length === 1, 5000, 'the event after four 500s');
+    expect(rec.reconnects.map((r) => r.delayMs)).toEqual([500, 599, 599, 599]);
   });
 
   it('honours Retry-After on 429 as a floor', async () => {
@@ -140,15 +147,15 @@ describe('createEventStream over fetch with a real node:http server', () => {
 
   it("uses the server's retry: as the backoff base", async () => {
     server.script(
-      stayOpen('retry: 300\n', frame({ n: 1 }, { id: 'r1' })),
+      stayOpen('retry: 900\n', frame({ n: 1 }, { id: 'r1' })),
       stayOpen(frame({ n: 2 }, { id: 'r2' })),
     );
-    const stream = open({ maxDelayMs: 100 });
+    const stream = open({ maxDelayMs: 600 });
     const rec = record(stream);
     await dropOnce(() => rec.data.length === 1, 'the first event');
     await waitFor(() => rec.data.length === 2, 5000, 'both events');
-    // Base 300 wins over maxDelayMs 100: half of 300.
-    expect(rec.reconnects.map((r) => r.delayMs)).toEqual([150]);
+    // Base 900 wins over maxDelayMs 600: the floor plus half of the 400 above it.
+    expect(rec.reconnects.map((r) => r.delayMs)).toEqual([700]);
   });
 
   it.each([401, 403, 404, 410])(
@@ -179,7 +186,7 @@ describe('createEventStream over fetch with a real node:http server', () => {
   it('gives up after maxRetries consecutive failures', async () => {
     server.script(status(503));
     const start = server.requests.length;
-    const stream = open({ maxRetries: 2, initialDelayMs: 5 });
+    const stream = open({ maxRetries: 2 });
     const rec = record(stream);
     await waitFor(() => stream.state === 'closed', 5000, 'the stream to give up');
     expect(requestsSince(start)).toHaveLength(3);
@@ -197,7 +204,7 @@ describe('createEventStream over fetch with a real node:http server', () => {
     const deadUrl = dead.url;
     await dead.close(); // nothing listens on this port now
     const stream = createEventStream(`${deadUrl}/sse`, {
-      initialDelayMs: 5,
+      initialDelayMs: 500,
       maxRetries: 1,
       random: () => 0,
     });
@@ -325,8 +332,157 @@ describe('createEventStream over fetch with a real node:http server', () => {
 
   it('rejects invalid options with SSE_INVALID_OPTION', () => {
     expect(() => createEventStream('/x', { initialDelayMs: -1 })).toThrow(/initialDelayMs/);
+    // Under the reconnect floor: said at once rather than raised in silence.
+    expect(() => createEventStream('/x', { initialDelayMs: 499 })).toThrow(
+      /initialDelayMs to be a whole number ≥ 500, got 499\. No reconnect waits less than 500 ms/,
+    );
     expect(() => createEventStream('/x', { transport: 'eventsource' })).toThrow(
       /global EventSource/,
     );
+  });
+});
+
+describe('backoff that a server cannot turn into a hot loop (issue 14, part 3)', () => {
+  // How long the request count is measured: long enough for the old client to send ~700
+  // requests, short enough for the suite.
+  const WINDOW_MS = 3000;
+
+  it.concurrent.each([
+    ['sends retry: 0, ends the stream, then answers 503', (n: number) => n === 1],
+    ['sends retry: 0 and ends the stream, every time with 200', () => true],
+  ])(
+    'a server that %s gets at most one request per 500 ms, backing off',
+    async (_what, streams) => {
+      const seen: number[] = [];
+      const hammered = createServer((_req, res) => {
+        seen.push(performance.now());
+        if (streams(seen.length)) {
+          res.writeHead(200, { 'Content-Type': 'text/event-stream' }).end('retry: 0\n\n');
+        } else res.writeHead(503).end();
+      });
+      await new Promise<void>((resolve) => hammered.listen(0, '127.0.0.1', resolve));
+      const { port } = hammered.address() as AddressInfo;
+      // Every option at its default: Math.random, maxRetries Infinity, initialDelayMs 1000.
+      const stream = createEventStream(`http://127.0.0.1:${port}/sse`);
+      const rec = record(stream);
+      try {
+        // A measurement window, not a wait for something to happen: the assertions are about
+        // how many requests fit in it.
+        await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+      } finally {
+        stream.close();
+        hammered.closeAllConnections();
+        await new Promise((resolve) => hammered.close(resolve));
+      }
+      // The floor alone allows 1 + 3000 / 500 = 7; the backoff makes it 3 or 4
+      // (at 0, 500, 1000–1500, then 1500–3500 ms). The old client sent 600–1300.
+      expect(seen.length).toBeLessThanOrEqual(1 + WINDOW_MS / MIN_RECONNECT_DELAY_MS);
+      expect(seen.length).toBeGreaterThanOrEqual(3); // it did keep trying
+      for (let i = 1; i < seen.length; i += 1) {
+        expect(seen[i]! - seen[i - 1]!, `gap before request ${i + 1}`).toBeGreaterThanOrEqual(499);
+      }
+      // A 200 that ends before any event is a failure: attempts count up, never back to 1,
+      // and each waits inside the doubling window [500, 500 · 2^(attempt - 1)).
+      expect(rec.reconnects.map((r) => r.attempt)).toEqual(rec.reconnects.map((_r, i) => i + 1));
+      for (const { attempt, delayMs } of rec.reconnects) {
+        expect(delayMs).toBeGreaterThanOrEqual(500);
+        expect(delayMs).toBeLessThanOrEqual(500 * 2 ** (attempt - 1));
+      }
+    },
+  );
+
+  it('starts the backoff over after an event of the app, not after an open or a position', async () => {
+    server.script(
+      endAfter('retry: 0\n\n'), // opens, ends: failure 1
+      endAfter('event: sse-position\ndata: {}\nid: p-1\n\n'), // only a position: failure 2
+      endAfter(frame({ n: 1 }, { id: 'p-2' })), // an event: the count starts over
+      stayOpen(frame({ n: 2 }, { id: 'p-3' })),
+    );
+    const stream = open({ random: () => 0.999 });
+    const rec = record(stream);
+    await waitFor(() => rec.data.length === 2, 5000, 'the event of the fourth stream');
+    expect(rec.reconnects.map((r) => [r.attempt, r.delayMs])).toEqual([
+      [1, 500],
+      [2, 999], // the window doubled: the open did not reset it
+      [1, 500],
+    ]);
+    expect(rec.errors.map((e) => e.code)).toEqual([
+      'SSE_STREAM_ENDED',
+      'SSE_STREAM_ENDED',
+      'SSE_STREAM_ENDED',
+    ]);
+  });
+
+  it('counts streams that end before any event toward maxRetries', async () => {
+    server.script(endAfter(': hello\n\n'));
+    const start = server.requests.length;
+    const stream = open({ maxRetries: 1, random: () => 0 });
+    const rec = record(stream);
+    await waitFor(() => stream.state === 'closed', 5000, 'the stream to give up');
+    expect(requestsSince(start)).toHaveLength(2);
+    expect(stream.error).toMatchObject({ code: 'SSE_RETRIES_EXHAUSTED', fatal: true });
+    expect(rec.states).toEqual(['open', 'connecting', 'open', 'closed']);
+  });
+});
+
+describe('the sse-position event of @sse/core', () => {
+  type WithPosition = Events & { 'sse-position': unknown };
+
+  it('moves lastEventId and the stored id, and reaches no handler, iterator or count', async () => {
+    const map = new Map<string, string>();
+    const storage: LastEventIdStorage = {
+      getItem: (k) => map.get(k) ?? null,
+      setItem: (k, v) => void map.set(k, v),
+    };
+    server.script(
+      stayOpen('event: sse-position\ndata: {}\nid: pos-7\n\n', frame({ n: 1 })),
+      stayOpen(frame({ n: 2 }, { id: 'pos-8' })),
+    );
+    const start = server.requests.length;
+    const stream = createEventStream<WithPosition>(`${server.url}/sse`, {
+      initialDelayMs: 500,
+      random: () => 0,
+      storage,
+    });
+    streams.push(stream);
+    const rec = record(stream);
+    const positions: unknown[] = [];
+    stream.on('sse-position', (data) => positions.push(data));
+    const messages: { type: string; lastEventId: string; id: string | undefined }[] = [];
+    const iterating = (async () => {
+      for await (const m of stream) {
+        messages.push({ type: m.type, lastEventId: m.lastEventId, id: m.id });
+        if (messages.length === 2) break;
+      }
+    })();
+    await dropOnce(() => rec.data.length === 1, 'the first event');
+    expect(stream.lastEventId).toBe('pos-7');
+    expect([...map.values()]).toEqual(['pos-7']);
+    await iterating;
+    expect(rec.data).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(messages).toEqual([
+      { type: 'message', lastEventId: 'pos-7', id: undefined },
+      { type: 'message', lastEventId: 'pos-8', id: 'pos-8' },
+    ]);
+    expect(positions).toEqual([]);
+    expect(requestsSince(start)[1]?.headers['last-event-id']).toBe('pos-7');
+  });
+});
+
+describe('Last-Event-ID with characters outside ASCII', () => {
+  it('sends the id back as its UTF-8 bytes, as EventSource does (WPT format-field-id)', async () => {
+    server.script(
+      stayOpen('id: \u2026 caf\u00e9\ndata: {"n":1}\n\n'),
+      stayOpen(frame({ n: 2 }, { id: 'ascii' })),
+    );
+    const start = server.requests.length;
+    const stream = open();
+    const rec = record(stream);
+    await dropOnce(() => rec.data.length === 1, 'the first event');
+    await waitFor(() => rec.data.length === 2, 5000, 'the event after the reconnect');
+    // node:http hands header bytes over as Latin-1: turn them back into bytes.
+    const raw = requestsSince(start)[1]?.headers['last-event-id'] as string;
+    expect(Buffer.from(raw, 'latin1').toString('utf8')).toBe('\u2026 caf\u00e9');
+    expect(rec.errors.map((e) => e.code)).toEqual(['SSE_NETWORK']);
   });
 });

@@ -38,7 +38,8 @@ export interface EventStreamParser {
   /** Parses `chunk`, which may end anywhere, even between CR and LF. */
   feed(chunk: string): void;
   /**
-   * Forgets a partial line and a partial frame (for a new connection). The last event ID is
+   * Forgets a partial line and a partial frame, `id:` included, as the spec does at the end
+   * of a stream (for a new connection). The last event ID string as of the last dispatch is
    * kept, or replaced by `lastEventId` when given.
    */
   reset(lastEventId?: string): void;
@@ -190,10 +191,10 @@ export function createEventStreamParser(
       data = '';
       eventType = '';
       frameId = undefined;
-      if (nextLastEventId !== undefined) {
-        idBuffer = nextLastEventId;
-        current = nextLastEventId;
-      }
+      if (nextLastEventId !== undefined) current = nextLastEventId;
+      // The buffer may hold the `id:` of the frame just discarded; per spec an unfinished
+      // frame is dropped whole, so its id must not reach the next connection's events.
+      idBuffer = current;
     },
     get lastEventId(): string {
       return current;

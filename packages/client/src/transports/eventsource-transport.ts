@@ -1,5 +1,6 @@
 import { SseClientError } from '../errors.js';
 import { classifyResponse, networkFailure } from '../http-failure.js';
+import { LAST_EVENT_ID_PARAM } from '../protocol.js';
 import type { Transport, TransportSink } from './transport.js';
 
 /** What the EventSource transport needs; see `EventStreamOptions` for the user-facing docs. */
@@ -16,7 +17,9 @@ export interface EventSourceTransportOptions {
 
 /**
  * Adds `lastEventId` as a query parameter: EventSource cannot set the `Last-Event-ID` header
- * on a connection it did not reconnect itself, and the server accepts either.
+ * on a connection it did not reconnect itself. Only this transport needs it, and only servers
+ * that know the convention (`@sse/core` does) resume from it; the fetch transport sends the
+ * standard header instead.
  *
  * @param url - absolute or relative (resolved against the page's location).
  * @param lastEventId - `''` for none.
@@ -26,7 +29,7 @@ export function withLastEventIdParam(url: string, lastEventId: string): string {
   if (lastEventId === '') return url;
   const base = typeof location === 'undefined' ? undefined : location.href;
   const resolved = new URL(url, base);
-  resolved.searchParams.set('lastEventId', lastEventId);
+  resolved.searchParams.set(LAST_EVENT_ID_PARAM, lastEventId);
   return resolved.href;
 }
 

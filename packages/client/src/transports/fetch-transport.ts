@@ -13,8 +13,10 @@ export interface FetchTransportOptions {
 }
 
 /**
- * A transport over `fetch` and a streamed body, parsed by our own spec parser. Used when the
- * request needs what EventSource cannot send: headers, another method, a body.
+ * A transport over `fetch` and a streamed body, parsed by our own spec parser. The default
+ * wherever fetch can stream: it sends the standard `Last-Event-ID` header on every reconnect,
+ * sees id-only frames and every event name, reads the HTTP status, and can send headers,
+ * another method and a body.
  *
  * @param options - the request shape.
  * @returns the transport.
@@ -36,7 +38,9 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
         typeof options.headers === 'function' ? await options.headers() : options.headers;
       const headers = new Headers(given);
       headers.set('Accept', 'text/event-stream');
-      if (request.lastEventId !== '') headers.set('Last-Event-ID', request.lastEventId);
+      if (request.lastEventId !== '') {
+        headers.set('Last-Event-ID', utf8ByteString(request.lastEventId));
+      }
       const body = typeof options.body === 'function' ? await options.body() : options.body;
       const init: RequestInit = {
         method: options.method,
@@ -88,4 +92,20 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
       },
     };
   };
+}
+
+/**
+ * A header value is a byte string: `Headers` throws on a character above U+00FF and sends
+ * U+0080–U+00FF as single Latin-1 bytes. EventSource sends the id's UTF-8 bytes, so do the same
+ * (one char per byte), or a non-ASCII id would fail every reconnect or arrive garbled.
+ *
+ * @param text - the last event id.
+ * @returns `text` itself when ASCII, else its UTF-8 bytes as a byte string.
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
+ */
+export function utf8ByteString(text: string): string {
+  if (!/[\u0080-\uffff]/.test(text)) return text;
+  let bytes = '';
+  for (const byte of new TextEncoder().encode(text)) bytes += String.fromCharCode(byte);
+  return bytes;
 }

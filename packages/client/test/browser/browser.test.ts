@@ -5,7 +5,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type * as Client from '../../src/index.js';
 import type { TestServer } from '../helpers/sse-server.js';
-import { frame, startTestServer, status, stayOpen } from '../helpers/sse-server.js';
+import { frame, openStream, startTestServer, status, stayOpen } from '../helpers/sse-server.js';
 
 // The built ESM file, as a browser would import it from a CDN or a bundler's output.
 const BUILT = fileURLToPath(new URL('../../dist/index.mjs', import.meta.url));
@@ -80,9 +80,12 @@ beforeEach(async () => {
   await page.evaluate(() => (window as unknown as { stream?: { close(): void } }).stream?.close());
 });
 
-/** Opens a stream inside the page and records what it reports in `window.log`. */
+/**
+ * Opens a stream inside the page and records what it reports in `window.log`.
+ * @param transport - the `transport` option, or `undefined` to leave it out (the default).
+ */
 async function openInPage(
-  transport: string,
+  transport: string | undefined,
   path: string,
   events: string[] = ['message'],
 ): Promise<void> {
@@ -91,8 +94,9 @@ async function openInPage(
       const w = window as unknown as {
         client: typeof Client;
         log: PageLog;
-        stream: { close(): void };
+        stream?: { close(): void };
       };
+      w.stream?.close(); // one stream at a time: the tests count open responses
       const log: PageLog = {
         data: [],
         types: [],
@@ -102,8 +106,10 @@ async function openInPage(
         transport: '',
       };
       const stream = w.client.createEventStream(path, {
-        transport: transport as 'auto' | 'eventsource' | 'fetch',
-        initialDelayMs: 50,
+        ...(transport === undefined
+          ? {}
+          : { transport: transport as 'auto' | 'eventsource' | 'fetch' }),
+        initialDelayMs: 500, // the floor: reconnects here take 500 ms
         random: () => 0.5,
       });
       log.transport = stream.transport;
@@ -143,11 +149,71 @@ const readLog = (): Promise<PageLog> =>
   page.evaluate(() => (window as unknown as { log: PageLog }).log);
 
 describe('@sse/client in headless Chromium (built ESM)', () => {
-  it('loads the built ESM file and picks EventSource for a plain GET', async () => {
+  it('loads the built ESM file and picks fetch by default, for a plain GET too', async () => {
     server.script(stayOpen());
+    await openInPage(undefined, '/sse/plain');
+    expect((await readLog()).transport).toBe('fetch');
     await openInPage('auto', '/sse/plain');
-    const log = await readLog();
-    expect(log.transport).toBe('eventsource');
+    expect((await readLog()).transport).toBe('fetch');
+  });
+
+  it('default transport: resumes from a plain spec-following server with the Last-Event-ID header; an id-only frame moves the id', async () => {
+    // Written from the spec alone: it resumes from the Last-Event-ID header and knows nothing
+    // of the lastEventId query parameter (a server that did would resume from ?lastEventId=).
+    server.script((req, res) => {
+      const last = req.headers['last-event-id'];
+      if (last === undefined) {
+        const events = [1, 2, 3, 4, 5].map((n) => frame({ n }, { id: String(n) }));
+        openStream(res, ...events, 'id: 99\n\n'); // an id-only frame: no event, a new id
+        return;
+      }
+      const next = Number(last) + 1;
+      openStream(res, frame({ n: next }, { id: String(next) }));
+    });
+    const start = server.requests.length;
+    await openInPage(undefined, '/sse/spec-server');
+    await waitInPage(
+      'five events, then lastEventId 99 from the id-only frame',
+      "log.data.length === 5 && window.stream.lastEventId === '99'",
+    );
+    expect(server.dropOpenStreams()).toBe(1);
+    const log = await waitInPage('the event after 99', 'log.data.length === 6');
+    expect(log.transport).toBe('fetch');
+    expect(log.data).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }, { n: 100 }]);
+    const [first, second] = server.requests.slice(start);
+    expect(first?.headers['last-event-id']).toBeUndefined();
+    expect(second?.headers['last-event-id']).toBe('99');
+    expect(second?.url).toBe('/sse/spec-server'); // the header, not a query parameter
+  });
+
+  it('default transport: sends a non-ASCII id back as its UTF-8 bytes (WPT format-field-id)', async () => {
+    server.script(stayOpen('id: \u2026\ndata: {"n":1}\n\n'), stayOpen(frame({ n: 2 })));
+    const start = server.requests.length;
+    await openInPage(undefined, '/sse/unicode-id');
+    await waitInPage('the first event', 'log.data.length === 1');
+    expect(server.dropOpenStreams()).toBe(1);
+    await waitInPage('the event after the reconnect', 'log.data.length === 2');
+    const raw = server.requests.slice(start)[1]?.headers['last-event-id'] as string;
+    expect(Buffer.from(raw, 'latin1').toString('utf8')).toBe('\u2026');
+  });
+
+  it('transport eventsource: learns the id from sse-position, since id-only frames are invisible to it', async () => {
+    server.script(
+      // Nothing after the position: the id must come from it, not from a later event.
+      stayOpen(frame({ n: 1 }, { id: 'pos-2' }), 'event: sse-position\ndata: {}\nid: pos-3\n\n'),
+      stayOpen(frame({ n: 2 }, { id: 'pos-4' })),
+    );
+    const start = server.requests.length;
+    await openInPage('eventsource', '/sse/position');
+    await waitInPage(
+      'lastEventId pos-3 from the position event',
+      "log.data.length === 1 && window.stream.lastEventId === 'pos-3'",
+    );
+    expect(server.dropOpenStreams()).toBe(1);
+    const log = await waitInPage('the event after the reconnect', 'log.data.length === 2');
+    expect(log.data).toEqual([{ n: 1 }, { n: 2 }]);
+    // EventSource cannot set the header on a connection we open: the id rides the URL.
+    expect(server.requests.slice(start)[1]?.url).toBe('/sse/position?lastEventId=pos-3');
   });
 
   it.each(['eventsource', 'fetch'])(

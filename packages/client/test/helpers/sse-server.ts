@@ -106,6 +106,14 @@ export const stayOpen =
   (_req, res) =>
     openStream(res, ...frames);
 
+/** Sends `frames` and ends the response at once, as a server that closes every stream does. */
+export const endAfter =
+  (...frames: string[]): Responder =>
+  (_req, res) => {
+    openStream(res, ...frames);
+    res.end();
+  };
+
 /** Answers with `status` and optional headers, no stream. */
 export const status =
   (code: number, headers: Record<string, string> = {}): Responder =>

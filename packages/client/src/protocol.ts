@@ -1,0 +1,25 @@
+/**
+ * The `@sse/core` hub's conventions that the client knows, written down once. Any other
+ * spec-compliant server works without them; they only add what the spec leaves open.
+ * @see `packages/core/WIRE.md` in the repository, which defines them for the server.
+ */
+
+/**
+ * The server's event that says it cannot prove continuity: the app should refetch its state.
+ * Surfaced as `on('reset')` and in the iterator, never as a server event of its own name.
+ */
+export const RESET_EVENT = 'sse-reset';
+
+/**
+ * The event a fresh `@sse/core` stream starts with: `data: {}` and the stream's position as
+ * `id:`. It exists for clients that ignore id-only frames (the `eventsource` npm package), so
+ * they still learn an id to resume from. Internal: it moves `lastEventId` (and the persisted
+ * id) but is never delivered to handlers or iterators, and is not progress for the backoff.
+ */
+export const POSITION_EVENT = 'sse-position';
+
+/**
+ * The query parameter that carries the last event id when a header cannot: a platform
+ * `EventSource` opened by us (not reconnecting on its own) cannot set `Last-Event-ID`.
+ */
+export const LAST_EVENT_ID_PARAM = 'lastEventId';
