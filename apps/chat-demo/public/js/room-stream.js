@@ -1,7 +1,7 @@
 // The page's only contact with the transport: @sse/client (served by the app at
 // /vendor/sse-client.js from the package's built ESM file). It reconnects with exponential
-// backoff and full jitter, resumes with ?lastEventId=, drops repeated ids, probes why a
-// connection was refused (401 stops, 5xx retries) and surfaces the hub's sse-reset.
+// backoff and full jitter, resumes with the Last-Event-ID header, drops repeated ids, stops on
+// a 401, retries on 5xx, and surfaces the hub's sse-reset.
 import { createEventStream } from '/vendor/sse-client.js';
 
 /**
@@ -33,7 +33,6 @@ export function openRoomStream(room, handlers) {
       credentials: 'same-origin',
       initialDelayMs: 500,
       maxDelayMs: 15_000,
-      events: ['message', 'presence', 'sse-shutdown'],
     });
     stream.on('message', (data, message) => handlers.onMessage(data, message.id));
     stream.on('presence', (data) => handlers.onPresence(data));
