@@ -18,9 +18,9 @@ export type { MemoryBusOptions, MemoryLog } from './bus/memory-bus.js';
 export { createMemoryBus, createMemoryLog } from './bus/memory-bus.js';
 export type { SseErrorCode, SseErrorOptions } from './errors.js';
 export { isSseError, SseError, toError } from './errors.js';
-export type { DisconnectReason, DropPolicy, DropReason } from './hub/connection.js';
-export type { ConnectOptions, PublishMessage, PublishReceipt, ShutdownOptions } from './hub/hub.js';
-export { createHub, Hub, RESET_EVENT, SHUTDOWN_EVENT } from './hub/hub.js';
+export type { ShutdownOptions } from './hub/graceful-shutdown.js';
+export { createHub, Hub } from './hub/hub.js';
+export type { ConnectOptions, PublishMessage, PublishReceipt } from './hub/hub-api.js';
 export type { HubEvents, SseConnection } from './hub/hub-events.js';
 export type { AuthorizeContext, HubOptions, ReplayOptions } from './hub/hub-options.js';
 export type { HubStats } from './hub/hub-stats.js';
@@ -28,7 +28,9 @@ export type { SseRequest, SseResponse, SseSink } from './hub/response-sink.js';
 export { streamHeaders, writeRefusal } from './hub/response-sink.js';
 export type { StreamAccess } from './hub/serve-stream.js';
 export { serveStream } from './hub/serve-stream.js';
+export type { DisconnectReason, DropPolicy, DropReason } from './hub/stream-outcomes.js';
 export type { Target } from './hub/target.js';
+export { POSITION_EVENT, RESET_EVENT, SHUTDOWN_EVENT } from './wire/control-events.js';
 export type { FrameFields } from './wire/frame-encoder.js';
 export {
   assertSingleLine,

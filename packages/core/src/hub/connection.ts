@@ -1,37 +1,11 @@
 import { FrameQueue } from './frame-queue.js';
+import type { SseConnection } from './hub-events.js';
 import type { SseSink } from './response-sink.js';
-
-/**
- * What happens when a connection's queue is full:
- * - `'disconnect'` (default): close it; the client reconnects and replays from the log,
- *   so nothing is lost and memory stays bounded.
- * - `'oldest'`: drop the oldest queued frames to make room.
- * - `'newest'`: drop the frame that does not fit.
- * With either drop policy the client is sent an `sse-reset` event once the socket drains,
- * so a gap is never silent.
- */
-export type DropPolicy = 'oldest' | 'newest' | 'disconnect';
-
-/** Why frames were dropped or a connection was closed for being slow. */
-export type DropReason = 'queue-full-oldest' | 'queue-full-newest' | 'slow-consumer' | 'stalled';
-
-/** Why a connection ended. */
-export type DisconnectReason =
-  | 'client-closed'
-  | 'slow-consumer'
-  | 'closed-by-server'
-  | 'shutdown'
-  | 'error';
+import { StagedFrames } from './staged-frames.js';
+import type { DisconnectReason, DropReason, QueueLimits } from './stream-outcomes.js';
 
 /** Staged frames at least this large are written as they are, not joined (see flush). */
 const GATHER_BYTES = 64 * 1024;
-
-/** Per-connection write-queue bounds. */
-export interface QueueLimits {
-  readonly maxQueueItems: number;
-  readonly maxQueueBytes: number;
-  readonly dropPolicy: DropPolicy;
-}
 
 /** The hub side of a connection: counters and notifications, shared by all connections. */
 export interface ConnectionOwner {
@@ -44,26 +18,15 @@ export interface ConnectionOwner {
 }
 
 /**
- * One open stream. Frames for it are staged during a tick and flushed as one write; when
- * the socket is full, frames wait in a bounded queue until `drain`.
+ * One open stream. Frames for it are staged during a tick ({@link StagedFrames}) and flushed
+ * as one write; when the socket is full, frames wait in a bounded queue until `drain`.
  */
-export class Connection {
+export class Connection extends StagedFrames {
   /**
    * Rooms this connection is in (maintained by the registry). Created on the first join:
    * most streams of a large broadcast are in no room, and an empty Set costs ~150 bytes.
    */
   private roomSet: Set<string> | undefined;
-  /**
-   * Frames staged since the last flush. While they are one contiguous run of the hub's
-   * shared frames (a broadcast: the common case) only the run's ends are kept, so staging
-   * costs no allocation per recipient; `list` exists only once the run breaks.
-   */
-  stagedCount = 0;
-  pendingBytes = 0;
-  firstSeq = -1;
-  lastSeq = -1;
-  contiguous = true;
-  private list: Buffer[] | undefined;
   /** Whether the hub has this connection in its flush list. */
   dirty = false;
   /** Whether it is in the registry and receives live entries. */
@@ -84,6 +47,8 @@ export class Connection {
   skipThrough: string | undefined;
   /** The client key (IP by default) its per-client limit is counted under. */
   client = '';
+  /** Its public view, given to the application's event listeners. Set once, right after construction. */
+  handle!: SseConnection;
   /** Frames waiting for `drain`; created when the socket first fills up, dropped when it drains. */
   private queue: FrameQueue | undefined;
   private blocked = false;
@@ -96,7 +61,9 @@ export class Connection {
     readonly user: string | undefined,
     private readonly sink: SseSink,
     private readonly owner: ConnectionOwner,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Rooms this connection is in. */
   get rooms(): ReadonlySet<string> {
@@ -132,52 +99,6 @@ export class Connection {
   }
 
   /**
-   * Stages a frame for the next flush. `seq` is the frame's index in `shared` (the hub's
-   * frames of this flush period), or -1 for a frame only this connection gets. `frames`
-   * counts SSE frames in `frame` when it is several joined (a shared replay).
-   */
-  stage(frame: Buffer, seq: number, shared: readonly Buffer[], frames = 1): void {
-    if (this.stagedCount === 0) {
-      this.firstSeq = seq;
-      this.lastSeq = seq;
-      this.contiguous = seq >= 0;
-      if (!this.contiguous) this.list = [frame];
-    } else if (this.contiguous && seq >= 0 && seq === this.lastSeq + 1) {
-      this.lastSeq = seq;
-    } else {
-      if (this.contiguous) {
-        this.list = shared.slice(this.firstSeq, this.lastSeq + 1);
-        this.contiguous = false;
-      }
-      this.list!.push(frame);
-    }
-    this.stagedCount += frames;
-    this.pendingBytes += frame.length;
-  }
-
-  /**
-   * Stages the shared frames `from`..`to` (inclusive; `bytes` long) at once: a broadcast
-   * run handed over by the hub.
-   */
-  stageRun(from: number, to: number, bytes: number, shared: readonly Buffer[]): void {
-    if (this.stagedCount === 0) {
-      this.firstSeq = from;
-      this.lastSeq = to;
-      this.contiguous = true;
-    } else if (this.contiguous && from === this.lastSeq + 1) {
-      this.lastSeq = to;
-    } else {
-      if (this.contiguous) {
-        this.list = shared.slice(this.firstSeq, this.lastSeq + 1);
-        this.contiguous = false;
-      }
-      for (let seq = from; seq <= to; seq++) this.list!.push(shared[seq]!);
-    }
-    this.stagedCount += to - from + 1;
-    this.pendingBytes += bytes;
-  }
-
-  /**
    * Writes the staged frames as one chunk. `joined` is them as one buffer when the caller
    * has it (shared between connections that got the same run); `shared` as in {@link stage}.
    */
@@ -185,9 +106,7 @@ export class Connection {
     const count = this.stagedCount;
     const bytes = this.pendingBytes;
     const list = this.list;
-    this.stagedCount = 0;
-    this.pendingBytes = 0;
-    this.list = undefined;
+    this.clearStaged();
     this.dirty = false;
     if (this.closed || count === 0) return;
     if (this.blocked) {

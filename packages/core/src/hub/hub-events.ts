@@ -1,5 +1,5 @@
 import type { BusState } from '../bus/bus.js';
-import type { DisconnectReason, DropReason } from './connection.js';
+import type { DisconnectReason, DropReason } from './stream-outcomes.js';
 
 /** Public view of one open stream. */
 export interface SseConnection {

@@ -1,7 +1,7 @@
 import type { Bus } from '../bus/bus.js';
 import { SseError } from '../errors.js';
-import type { DropPolicy } from './connection.js';
 import type { SseRequest } from './response-sink.js';
+import type { DropPolicy } from './stream-outcomes.js';
 
 /** What an {@link HubOptions.authorize} hook is asked about. */
 export interface AuthorizeContext {

@@ -1,5 +1,5 @@
 import type { BusState } from '../bus/bus.js';
-import type { DisconnectReason, DropReason } from './connection.js';
+import type { DisconnectReason, DropReason } from './stream-outcomes.js';
 
 /** A snapshot from `hub.stats()`. Counters are totals since the hub was created. */
 export interface HubStats {
@@ -70,4 +70,44 @@ export class HubCounters {
   resets = 0;
   busOutages = 0;
   busGaps = 0;
+}
+
+/** The gauges a stats snapshot reads besides the counters. */
+export interface StatsGauges {
+  readonly instanceId: string;
+  readonly connections: number;
+  readonly users: number;
+  readonly rooms: number;
+  readonly windowEntries: number;
+  readonly windowBytes: number;
+  readonly busKind: string;
+  readonly busState: BusState;
+}
+
+/** A snapshot of `counters` and `gauges` (copies: later changes do not show through). O(1). */
+export function snapshotStats(counters: HubCounters, gauges: StatsGauges): HubStats {
+  const c = counters;
+  return {
+    instanceId: gauges.instanceId,
+    connections: gauges.connections,
+    users: gauges.users,
+    rooms: gauges.rooms,
+    published: c.published,
+    publishErrors: c.publishErrors,
+    messagesIn: c.messagesIn,
+    deliveries: c.deliveries,
+    bytesOut: c.bytesOut,
+    drops: { ...c.drops },
+    disconnects: { ...c.disconnects },
+    queueHighWater: { items: c.queueHighItems, bytes: c.queueHighBytes },
+    replay: {
+      windowEntries: gauges.windowEntries,
+      windowBytes: gauges.windowBytes,
+      hits: c.replayHits,
+      replayedFrames: c.replayedFrames,
+      historyReads: c.historyReads,
+      resets: c.resets,
+    },
+    bus: { kind: gauges.busKind, state: gauges.busState, outages: c.busOutages, gaps: c.busGaps },
+  };
 }

@@ -1,5 +1,6 @@
 import { SseError } from '../errors.js';
-import type { ConnectOptions, Hub } from './hub.js';
+import type { Hub } from './hub.js';
+import type { ConnectOptions } from './hub-api.js';
 import type { SseConnection } from './hub-events.js';
 import { type SseRequest, type SseResponse, writeRefusal } from './response-sink.js';
 

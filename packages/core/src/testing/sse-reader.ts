@@ -1,8 +1,6 @@
 import http from 'node:http';
+import { POSITION_EVENT } from '../wire/control-events.js';
 import { waitFor } from './wait-for.js';
-
-/** The hub's event that only carries a position (see `POSITION_EVENT` in `@sse/core`). */
-const POSITION_EVENT = 'sse-position';
 
 /** One dispatched event, as a spec-following client would see it. */
 export interface ReadEvent {

@@ -1,0 +1,19 @@
+/**
+ * The names of the events the hub itself sends, beside the application's. They are named
+ * events, so an `EventSource`'s `onmessage` never sees them.
+ * @see ../../WIRE.md
+ * @module
+ */
+
+/** Event name of the frame that tells a client it may have missed messages. */
+export const RESET_EVENT = 'sse-reset';
+
+/**
+ * Event name of the first frame of a fresh stream: it carries the stream's position as its
+ * `id:` (and `{}` as data), so every client, including those that never surface an id-only
+ * frame, can resume from it.
+ */
+export const POSITION_EVENT = 'sse-position';
+
+/** Event name of the frame announcing a graceful shutdown. */
+export const SHUTDOWN_EVENT = 'sse-shutdown';
