@@ -161,7 +161,6 @@ export class Hub extends EventEmitter {
 
     let connection: Connection | undefined;
     const sink = openResponseSink(
-      request,
       response,
       { drain: () => connection?.onDrain(), close: () => connection?.close('client-closed') },
       this.extraHeaders,
