@@ -1,14 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import type { SinkEvents, SseSink } from './response-sink.js';
+import type { SinkEvents } from './response-sink.js';
+import { ResponseSinkBase } from './response-sink-base.js';
 
-/**
- * An HTTP/1.1 response as an {@link SseSink}. A class rather than an object literal: one is
- * held per open stream, and a literal with a getter is a dictionary-mode object of about
- * 1 KiB, where an instance shares its methods through the prototype.
- */
-export class Http1Sink implements SseSink {
-  constructor(private readonly response: ServerResponse) {}
-
+/** An HTTP/1.1 response as an `SseSink`. */
+export class Http1Sink extends ResponseSinkBase<ServerResponse> {
   /**
    * Sends the headers at once and wraps the response. Also switches off Nagle's algorithm and
    * socket timeouts, because an SSE stream is long-lived and latency-sensitive by design.
@@ -27,23 +22,6 @@ export class Http1Sink implements SseSink {
     response.on('drain', events.drain);
     response.on('close', events.close);
     return new Http1Sink(response);
-  }
-
-  write(chunk: Buffer): boolean {
-    return this.response.write(chunk);
-  }
-
-  writev(chunks: readonly Buffer[]): boolean {
-    const response = this.response;
-    response.cork();
-    let accepted = true;
-    for (const chunk of chunks) accepted = response.write(chunk);
-    response.uncork();
-    return accepted;
-  }
-
-  end(): void {
-    if (!this.response.writableEnded) this.response.end();
   }
 
   destroy(): void {

@@ -1,14 +1,12 @@
 import type { Http2ServerResponse } from 'node:http2';
-import type { SinkEvents, SseSink } from './response-sink.js';
+import type { SinkEvents } from './response-sink.js';
+import { ResponseSinkBase } from './response-sink-base.js';
 
 /**
- * An HTTP/2 response (the compatibility API) as an {@link SseSink}: one stream of a shared
- * connection, so closing it never touches the socket. A class for the same reason as
- * `Http1Sink`: one per open stream.
+ * An HTTP/2 response (the compatibility API) as an `SseSink`: one stream of a shared
+ * connection, so tearing it down never touches the socket.
  */
-export class Http2Sink implements SseSink {
-  constructor(private readonly response: Http2ServerResponse) {}
-
+export class Http2Sink extends ResponseSinkBase<Http2ServerResponse> {
   /** Sends the headers at once and wraps the response. */
   static open(
     response: Http2ServerResponse,
@@ -22,25 +20,8 @@ export class Http2Sink implements SseSink {
     return new Http2Sink(response);
   }
 
-  write(chunk: Buffer): boolean {
-    return this.response.write(chunk);
-  }
-
-  writev(chunks: readonly Buffer[]): boolean {
-    const response = this.response;
-    response.cork();
-    let accepted = true;
-    for (const chunk of chunks) accepted = response.write(chunk);
-    response.uncork();
-    return accepted;
-  }
-
-  end(): void {
-    if (!this.response.writableEnded) this.response.end();
-  }
-
   destroy(): void {
-    this.response.stream.destroy();
+    this.response.destroy();
   }
 
   get writable(): boolean {
