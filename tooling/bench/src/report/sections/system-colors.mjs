@@ -7,6 +7,7 @@ export const SYSTEM_COLORS = {
   'floor-coalesced': '#5c5c5c',
   'sse-core': '#0072B2',
   'sse-core-window': '#56B4E9',
+  'sse-core-baseline': '#009E73',
   'better-sse': '#E69F00',
   'express-sse': '#CC79A7',
   'socket.io': '#D55E00',
