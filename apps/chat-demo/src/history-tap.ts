@@ -1,4 +1,4 @@
-import type { Bus, BusEntry } from '@sse/core';
+import type { Bus, BusBase, BusEntry } from '@sse/core';
 
 /** A bus entry addressed to a room, as the tap sees it. */
 export interface RoomEntry {
@@ -75,7 +75,7 @@ export function createHistoryTap(inner: Bus, options: HistoryTapOptions): Histor
     if (list.length > perRoom) list.shift();
   };
 
-  const bus: Bus = {
+  const tapped: BusBase = {
     kind: inner.kind,
     retainsHistory: inner.retainsHistory,
     start: async (listener) => {
@@ -84,8 +84,9 @@ export function createHistoryTap(inner: Bus, options: HistoryTapOptions): Histor
           observe(entry);
           listener.entry(entry);
         },
-        ...(listener.status ? { status: listener.status.bind(listener) } : {}),
-        ...(listener.gap ? { gap: listener.gap.bind(listener) } : {}),
+        status: listener.status.bind(listener),
+        gap: listener.gap.bind(listener),
+        error: listener.error.bind(listener),
       });
       // The first message's anchor is the log's position when the subscription began.
       previous ??= start.position;
@@ -93,15 +94,12 @@ export function createHistoryTap(inner: Bus, options: HistoryTapOptions): Histor
     },
     publish: (payload) => inner.publish(payload),
     close: () => inner.close(),
+    ...(inner.comparePositions ? { comparePositions: inner.comparePositions.bind(inner) } : {}),
   };
-  if (inner.comparePositions) {
-    const comparePositions = inner.comparePositions.bind(inner);
-    (bus as { comparePositions?: Bus['comparePositions'] }).comparePositions = comparePositions;
-  }
-  if (inner.readAfter) {
-    const readAfter = inner.readAfter.bind(inner);
-    (bus as { readAfter?: Bus['readAfter'] }).readAfter = readAfter;
-  }
+  // History reads pass through untouched: the tap only watches live entries.
+  const bus: Bus = inner.retainsHistory
+    ? { ...tapped, retainsHistory: true, readAfter: inner.readAfter.bind(inner) }
+    : { ...tapped, retainsHistory: false };
 
   return {
     bus,

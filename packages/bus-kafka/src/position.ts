@@ -5,6 +5,11 @@
  */
 const POSITION = /^([0-9A-Za-z]{1,64}):(\d{1,6}):(-1|\d{1,19})$/;
 
+/** The one place a position is built. */
+export function formatPosition(epoch: string, partition: number, offset: bigint | string): string {
+  return `${epoch}:${partition}:${offset}`;
+}
+
 /** The epoch of a cluster. */
 export function epochOf(clusterId: string): string {
   return clusterId.replace(/[^0-9A-Za-z]/g, '').slice(0, 64) || 'kafka';

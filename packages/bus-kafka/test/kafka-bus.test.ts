@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Bus, BusEntry } from '@sse/core';
-import { waitFor } from '@sse/core/testing';
+import type { Bus } from '@sse/core';
+import { type BusRecording, startRecording, waitFor } from '@sse/core/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaBroker } from '../../../tooling/kafka/kafka.mjs';
@@ -23,12 +23,10 @@ afterAll(async () => {
   await own?.dispose();
 });
 
-async function member(options: Partial<KafkaBusOptions> = {}) {
+async function member(options: Partial<KafkaBusOptions> = {}): Promise<BusRecording> {
   const bus = createKafkaBus({ channel: `ch${++n}`, brokers, topicPrefix, ...options });
   open.push(bus);
-  const entries: BusEntry[] = [];
-  await bus.start({ entry: (e) => entries.push(e) });
-  return { bus, entries };
+  return startRecording(bus);
 }
 
 describe('Kafka bus', () => {
@@ -67,7 +65,7 @@ describe('Kafka bus', () => {
     const positions: string[] = [];
     for (let i = 0; i < 30; i++) positions.push(await a.bus.publish(`p${i}`));
     await waitFor(() => b.entries.length === 30, 20_000, 'every entry on B');
-    const byPartition = (entries: BusEntry[]) => {
+    const byPartition = (entries: readonly { position: string }[]) => {
       const map = new Map<string, string[]>();
       for (const e of entries) {
         const partition = e.position.split(':')[1]!;
@@ -125,7 +123,7 @@ describe('Kafka bus', () => {
     });
     const bus = createKafkaBus({ channel: `ch${++n}`, brokers, topicPrefix, kafka });
     open.push(bus);
-    await expect(bus.start({ entry: () => undefined })).rejects.toMatchObject({
+    await expect(startRecording(bus)).rejects.toMatchObject({
       code: 'SSE_BUS_UNAVAILABLE',
       message: expect.stringMatching(/read offsets: Not authorized/),
     });
@@ -146,8 +144,7 @@ describe('Kafka bus', () => {
       };
     });
     const bus = createKafkaBus({ channel: `ch${++n}`, brokers, topicPrefix, kafka });
-    const errors: Error[] = [];
-    await bus.start({ entry: () => undefined, error: (error) => errors.push(error) });
+    const { errors } = await startRecording(bus);
     const first = await bus.publish('one');
     await bus.publish('two');
     const history = await bus.readAfter!(first, 10);

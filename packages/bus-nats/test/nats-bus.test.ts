@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import type { Bus, BusEntry } from '@sse/core';
-import { waitFor } from '@sse/core/testing';
+import type { Bus } from '@sse/core';
+import { startRecording, waitFor } from '@sse/core/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createNatsBus, type NatsBusOptions } from '../src/index.js';
 
@@ -31,9 +31,7 @@ async function member(options: Partial<NatsBusOptions> = {}) {
     ...options,
   });
   open.push(bus);
-  const entries: BusEntry[] = [];
-  await bus.start({ entry: (e) => entries.push(e) });
-  return { bus, entries };
+  return startRecording(bus);
 }
 
 describe('NATS JetStream bus', () => {

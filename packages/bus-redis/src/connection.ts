@@ -1,7 +1,7 @@
 import type { BusState } from '@sse/core';
-import { toError } from '@sse/core';
+import { toError, withDeadline } from '@sse/core';
 import { type Cluster, Redis, type RedisOptions } from 'ioredis';
-import { unavailable, withTimeout } from './errors.js';
+import { unavailable } from './errors.js';
 import type { RedisConnectionInput } from './options.js';
 
 /** A standalone/Sentinel client or a Cluster client. */
@@ -83,7 +83,7 @@ export function openConnections(
       side.disconnect();
       if (!owned) return;
       // QUIT lets in-flight publishes finish; if Redis is down it fails and we just drop the socket.
-      await withTimeout(command.quit(), 1000, () => new Error('QUIT timed out')).catch(
+      await withDeadline(command.quit(), 1000, () => new Error('QUIT timed out')).catch(
         () => undefined,
       );
       command.disconnect();
@@ -117,7 +117,7 @@ export function waitReady(client: AnyRedis, timeoutMs: number, what: string): Pr
   // Dropping this rejection is right: the same failure arrives as the client's 'error' event
   // (kept in lastError above) and the wait below rejects with it, or times out.
   if (client.status === 'wait') client.connect().catch(() => undefined);
-  return withTimeout(
+  return withDeadline(
     ready,
     timeoutMs,
     () => lastError ?? new Error(`not ready after ${timeoutMs} ms`),
@@ -205,7 +205,7 @@ export function watchStatus(
         wake = resolve;
         waiters.add(wake);
       });
-      return withTimeout(
+      return withDeadline(
         ready,
         timeoutMs,
         () => lastError ?? new Error(`not ready within ${timeoutMs} ms`),

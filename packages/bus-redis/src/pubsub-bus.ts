@@ -1,13 +1,13 @@
 import type { Bus, BusListener, BusStart } from '@sse/core';
-import { SseError, toError } from '@sse/core';
-import { assertCanPublish, assertCanStart, connectBoth, startFailure } from './bus-guards.js';
+import { BusGuard, SseError, toError, withDeadline } from '@sse/core';
+import { assertCanPublish, connectBoth, startFailure } from './bus-guards.js';
 import {
   type BusConnections,
   openConnections,
   type StatusWatch,
   watchStatus,
 } from './connection.js';
-import { closedError, unavailable, withTimeout } from './errors.js';
+import { unavailable } from './errors.js';
 import { channelKeys } from './keys.js';
 import type { RedisPubSubBusOptions } from './options.js';
 import {
@@ -42,15 +42,15 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
   let connections: BusConnections | undefined;
   let watch: StatusWatch | undefined;
   let listener: BusListener | undefined;
-  let closed = false;
+  const guard = new BusGuard('Redis');
   const tracker: Tracker = { epoch: undefined, sequence: 0, rebase: true };
   /** Messages that arrive while the head is being read wait here (see `syncHead`). */
   let held: [string, string][] | undefined;
 
-  const gap = (reason: string, resumeAt?: string): void => listener?.gap?.(reason, resumeAt);
+  const gap = (reason: string, resumeAt?: string): void => listener?.gap(reason, resumeAt);
 
   const onMessage = (channel: string, message: string): void => {
-    if (closed || channel !== keys.pubsub || !listener) return;
+    if (guard.isClosed || channel !== keys.pubsub || !listener) return;
     if (held) {
       held.push([channel, message]);
       return;
@@ -100,7 +100,7 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
     held = [];
     let position: string | undefined;
     try {
-      const reply = await withTimeout(
+      const reply = await withDeadline(
         runScript(conn.command, PUBSUB_HEAD, [keys.epoch, keys.sequence], [newEpoch()]),
         common.connectTimeoutMs,
         () => new Error('reading the channel head timed out'),
@@ -120,7 +120,7 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
       return head;
     } finally {
       if (position === undefined) tracker.rebase = true; // the next message starts a baseline
-      if (!closed) announce(position);
+      if (!guard.isClosed) announce(position);
       const waiting = held;
       held = undefined;
       for (const [channel, message] of waiting) onMessage(channel, message);
@@ -132,10 +132,10 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
       await conn.side.subscribe(keys.pubsub);
     } catch (error) {
       // The side connection retries on its own; its next 'ready' subscribes again.
-      if (!closed) listener?.status?.('reconnecting', toError(error));
+      if (!guard.isClosed) listener?.status('reconnecting', toError(error));
       return;
     }
-    if (closed) return;
+    if (guard.isClosed) return;
     if (resubscribe) {
       // The gap is reported before any message received since the resubscribe, with the
       // baseline as the position clients resume from, when it could be read.
@@ -145,9 +145,9 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
           resumeAt,
         ),
       ).catch((error: unknown) => {
-        if (!closed) listener?.status?.('reconnecting', toError(error));
+        if (!guard.isClosed) listener?.status('reconnecting', toError(error));
       });
-      if (closed) return;
+      if (guard.isClosed) return;
     }
     watch?.setSideLive(true);
   }
@@ -156,7 +156,7 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
     kind: 'redis-pubsub',
     retainsHistory: false,
     async start(target: BusListener): Promise<BusStart> {
-      assertCanStart(closed, listener !== undefined);
+      guard.beginStart();
       listener = target;
       const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
       connections = conn;
@@ -164,7 +164,7 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
       conn.side.on('message', onMessage);
       watch = watchStatus(
         conn,
-        (state, error) => listener?.status?.(state, error),
+        (state, error) => listener?.status(state, error),
         () => {
           if (started) void subscribe(conn, true);
         },
@@ -172,7 +172,7 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
       let position: string;
       try {
         await connectBoth(conn, common.connectTimeoutMs, 'subscriber connection');
-        await withTimeout(
+        await withDeadline(
           conn.side.subscribe(keys.pubsub),
           common.connectTimeoutMs,
           () => new Error('SUBSCRIBE timed out'),
@@ -183,11 +183,12 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
         throw startFailure(error, `subscribe to "${keys.pubsub}"`);
       }
       started = true;
+      guard.started();
       watch.setSideLive(true);
       return { position };
     },
     async publish(payload: string): Promise<string> {
-      const conn = assertCanPublish(closed, payload, connections);
+      const conn = assertCanPublish(guard, payload, connections);
       const deadline = Date.now() + common.publishTimeoutMs;
       const attempt = async (): Promise<string> => {
         // Publishing while our own subscriber is down would lose the entry for this member.
@@ -207,13 +208,13 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
         return result;
       };
       try {
-        return await withTimeout(
+        return await withDeadline(
           attempt(),
           Math.max(1, deadline - Date.now()),
           () => new Error(`timed out after ${common.publishTimeoutMs} ms (publishTimeoutMs)`),
         );
       } catch (error) {
-        if (closed) throw closedError('publish');
+        if (guard.isClosed) throw guard.closedError('publish');
         if (error instanceof SseError) throw error;
         throw unavailable(`publish to channel "${common.channel}"`, error);
       }
@@ -222,8 +223,7 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
       return comparePositionsWith(decodePubSubPosition, compareSequences, a, b);
     },
     async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       watch?.stop();
       const conn = connections;
       if (!conn) return;

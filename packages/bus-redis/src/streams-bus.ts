@@ -1,13 +1,13 @@
 import type { Bus, BusEntry, BusListener, BusStart, HistoryResult } from '@sse/core';
-import { SseError, toError } from '@sse/core';
-import { assertCanPublish, assertCanStart, connectBoth, startFailure } from './bus-guards.js';
+import { BusGuard, SseError, toError, withDeadline } from '@sse/core';
+import { assertCanPublish, connectBoth, startFailure } from './bus-guards.js';
 import {
   type BusConnections,
   openConnections,
   type StatusWatch,
   watchStatus,
 } from './connection.js';
-import { closedError, unavailable, withTimeout } from './errors.js';
+import { unavailable } from './errors.js';
 import { channelKeys } from './keys.js';
 import {
   checkRetention,
@@ -53,7 +53,7 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
   let connections: BusConnections | undefined;
   let watch: StatusWatch | undefined;
   let listener: BusListener | undefined;
-  let closed = false;
+  const guard = new BusGuard('Redis');
   let lastId = '0-0';
   let lastEpoch: string | undefined;
   let reading: Promise<void> | undefined;
@@ -61,17 +61,17 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
 
   function deliver(raw: readonly RawStreamEntry[]): void {
     for (const entry of raw) {
-      if (closed) return;
+      if (guard.isClosed) return;
       // Advance first: a malformed entry is skipped (and reported), never re-read forever.
       lastId = entry.id;
       if (entry.payload === undefined || entry.epoch === undefined) {
-        listener?.gap?.(
+        listener?.gap(
           `stream entry ${entry.id} has no "e"/"p" fields and was skipped; is another program writing to ${keys.stream}?`,
         );
         continue;
       }
       if (lastEpoch !== undefined && entry.epoch !== lastEpoch) {
-        listener?.gap?.(
+        listener?.gap(
           `epoch changed from ${lastEpoch} to ${entry.epoch}: Redis lost its data (flush or restart)`,
         );
       }
@@ -85,7 +85,7 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
     try {
       const info = parseStreamInfo(await conn.side.xinfo('STREAM', keys.stream));
       if (lastId !== '0-0' && entriesAfterAreGone(info, lastId)) {
-        listener?.gap?.(
+        listener?.gap(
           `entries after ${lastId} were trimmed by retention before this member read them`,
         );
       }
@@ -96,7 +96,7 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
 
   async function readLoop(conn: BusConnections): Promise<void> {
     let failures = 0;
-    while (!closed) {
+    while (!guard.isClosed) {
       try {
         const reply = await conn.side.xread(
           'COUNT',
@@ -111,7 +111,7 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
           failures = 0;
           watch?.setSideLive(true);
         }
-        if (!reply || closed) continue;
+        if (!reply || guard.isClosed) continue;
         for (const stream of reply as unknown[]) {
           if (!Array.isArray(stream) || stream[0] !== keys.stream) continue;
           const batch = parseStreamEntries(stream[1]);
@@ -125,11 +125,11 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
           deliver(batch);
         }
       } catch (error) {
-        if (closed) return;
+        if (guard.isClosed) return;
         failures++;
         reconnected = true;
         watch?.setSideLive(false);
-        listener?.status?.('reconnecting', toError(error));
+        listener?.status('reconnecting', toError(error));
         // Queued commands wait for the reconnect; this pause only bounds a loop on hard errors.
         await new Promise((resolve) => setTimeout(resolve, Math.min(50 * failures, 1000)));
       }
@@ -160,14 +160,14 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
     kind: 'redis-streams',
     retainsHistory: true,
     async start(target: BusListener): Promise<BusStart> {
-      assertCanStart(closed, listener !== undefined);
+      guard.beginStart();
       listener = target;
       const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
       connections = conn;
       // A blocked XREAD is re-sent by ioredis on reconnect, so the reader is live once ready.
       watch = watchStatus(
         conn,
-        (state, error) => listener?.status?.(state, error),
+        (state, error) => listener?.status(state, error),
         () => {
           reconnected = lastId !== '0-0';
           watch?.setSideLive(true);
@@ -179,7 +179,7 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
         // Capture "$" now: the first XREAD (issued later) starts exactly here, so nothing
         // published after start() resolves can fall between the two. The epoch is created
         // if missing, so even an empty stream has a position a client can resume from.
-        const head = await withTimeout(
+        const head = await withDeadline(
           readHead(conn),
           common.connectTimeoutMs,
           () => new Error('reading the stream head timed out'),
@@ -191,15 +191,16 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
         await this.close();
         throw startFailure(error, `read stream "${keys.stream}"`);
       }
+      guard.started();
       watch.setSideLive(true);
       reading = readLoop(conn);
       return { position: encodePosition(epoch, lastId) };
     },
     async publish(payload: string): Promise<string> {
-      const conn = assertCanPublish(closed, payload, connections);
+      const conn = assertCanPublish(guard, payload, connections);
       let result: unknown;
       try {
-        result = await withTimeout(
+        result = await withDeadline(
           runScript(
             conn.command,
             STREAMS_PUBLISH,
@@ -210,7 +211,7 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
           () => new Error(`timed out after ${common.publishTimeoutMs} ms (publishTimeoutMs)`),
         );
       } catch (error) {
-        if (closed) throw closedError('publish');
+        if (guard.isClosed) throw guard.closedError('publish');
         throw unavailable(`publish to channel "${common.channel}"`, error);
       }
       const [epoch, id] = Array.isArray(result) ? result.map(String) : [];
@@ -224,16 +225,15 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
       return position;
     },
     async readAfter(position: string, limit: number): Promise<HistoryResult> {
-      if (closed) throw closedError('read history');
-      const conn = connections;
-      if (!conn) throw new SseError('SSE_INVALID_OPTION', 'Call start() before readAfter().');
+      guard.assertUsable('read history');
+      const conn = connections!;
       const decoded = typeof position === 'string' ? decodeStreamPosition(position) : undefined;
       if (!decoded) return { ok: false, reason: 'malformed' };
       const count = positiveInteger('limit', limit, 1);
       let replies: [Error | null, unknown][] | null;
       try {
         // One transaction: the epoch, the stream's bounds and the entries are one snapshot.
-        replies = await withTimeout(
+        replies = await withDeadline(
           conn.command
             .multi()
             .get(keys.epoch)
@@ -281,8 +281,7 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
       return comparePositionsWith(decodeStreamPosition, compareStreamIds, a, b);
     },
     async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       watch?.stop();
       await connections?.close();
       await reading;

@@ -130,7 +130,7 @@ describe('connections', () => {
       redis: 'redis://127.0.0.1:1',
       connectTimeoutMs: 500,
     });
-    const error = await bus.start({ entry: () => undefined }).catch((reason: unknown) => reason);
+    const error = await startMember(bus).catch((reason: unknown) => reason);
     expect(isSseError(error, 'SSE_BUS_UNAVAILABLE'), String(error)).toBe(true);
     await bus.close();
   });
@@ -151,6 +151,15 @@ describe('streams reader behind retention', () => {
     const slow = createRedisBus({ ...options, readBatch: 5 });
     const seen: string[] = [];
     const gaps: string[] = [];
+    members.push({
+      bus: slow,
+      start: { position: '' },
+      entries: [],
+      states: [],
+      gaps: [],
+      errors: [],
+      timeline: [],
+    });
     await slow.start({
       entry: ({ payload }) => {
         // 2 ms of work per entry: this member falls hundreds of entries behind the writer.
@@ -158,9 +167,12 @@ describe('streams reader behind retention', () => {
         while (Date.now() < until);
         seen.push(payload);
       },
+      status: () => undefined,
       gap: (reason) => gaps.push(reason),
+      error: (error) => {
+        throw error;
+      },
     });
-    members.push({ bus: slow, entries: [], states: [], gaps, resumes: [], timeline: [] });
     await Promise.all(Array.from({ length: 600 }, (_, i) => writer.bus.publish(`w${i}`)));
     await waitFor(() => seen.at(-1) === 'w599', 10_000, 'the slow member to reach the head');
     expect(seen.length).toBeLessThan(600);

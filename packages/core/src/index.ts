@@ -5,15 +5,19 @@
 
 export type {
   Bus,
+  BusBase,
   BusCapabilities,
   BusEntry,
   BusListener,
   BusStart,
   BusState,
+  FleetingBus,
   HistoryMissReason,
   HistoryResult,
+  RetainingBus,
 } from './bus/bus.js';
 export { MAX_POSITION_LENGTH } from './bus/bus.js';
+export { asBusError, BusGuard, busUnavailable, withDeadline } from './bus/kit/index.js';
 export type { MemoryBusOptions, MemoryLog } from './bus/memory-bus.js';
 export { createMemoryBus, createMemoryLog } from './bus/memory-bus.js';
 export type { SseErrorCode, SseErrorOptions } from './errors.js';

@@ -31,12 +31,15 @@ export const MAX_POSITION_LENGTH = 256;
 /** Connection state of a bus, reported through {@link BusListener.status}. */
 export type BusState = 'connecting' | 'ready' | 'reconnecting' | 'closed';
 
-/** What a bus calls back into. The hub implements it; a bus never needs more. */
+/**
+ * What a bus calls back into. The hub implements it (every member, always); a bus never
+ * needs more. Whoever else starts a bus (a test, a tool) passes all four too.
+ */
 export interface BusListener {
   /** Called once per entry, in log order. Never called after `close()` resolved. */
   entry(entry: BusEntry): void;
   /** Called when the bus's connection state changes; `error` says why, when known. */
-  status?(state: BusState, error?: Error): void;
+  status(state: BusState, error?: Error): void;
   /**
    * Called when entries may have been lost between the last delivered entry and the next
    * one (a non-retaining bus that was disconnected, an epoch change, retention that trimmed
@@ -49,13 +52,13 @@ export interface BusListener {
    *   as their new id, so a reconnect right after the reset can be resumed without a second
    *   reset.
    */
-  gap?(reason: string, resumeAt?: string): void;
+  gap(reason: string, resumeAt?: string): void;
   /**
    * Called when something failed that delivery survived: a cleanup that left a resource
    * behind (a consumer group, a connection), a replacement that will be retried. The hub
    * reports it as an `error` event, so nothing a bus drops is silent.
    */
-  error?(error: Error): void;
+  error(error: Error): void;
 }
 
 /** What {@link Bus.start} resolves with. */
@@ -94,17 +97,8 @@ export interface BusCapabilities {
   readonly retainsHistory: boolean;
 }
 
-/**
- * A shared ordered log for one channel. See the module docs for the contract.
- *
- * @example
- * ```ts
- * const bus = createMemoryBus();
- * await bus.start({ entry: (e) => console.log(e.position, e.payload) });
- * const position = await bus.publish('hello');
- * ```
- */
-export interface Bus extends BusCapabilities {
+/** What every bus has; see {@link Bus}. */
+export interface BusBase extends BusCapabilities {
   /** Short name for stats and health checks, e.g. `memory`, `redis-streams`. */
   readonly kind: string;
   /**
@@ -122,11 +116,6 @@ export interface Bus extends BusCapabilities {
    */
   publish(payload: string): Promise<string>;
   /**
-   * Reads at most `limit` entries strictly after `position`, in log order. An empty list
-   * means `position` is the head. Present only on buses that retain history.
-   */
-  readAfter?(position: string, limit: number): Promise<HistoryResult>;
-  /**
    * Orders two positions of this bus: negative when `a` comes first, 0 when equal,
    * positive when `a` comes later; `undefined` when they cannot be compared (another epoch,
    * another partition, malformed). Lets the hub drop live entries that a reconnecting client
@@ -137,3 +126,38 @@ export interface Bus extends BusCapabilities {
   /** Unsubscribes and disconnects what the bus itself opened. Idempotent. */
   close(): Promise<void>;
 }
+
+/** A bus that keeps history beyond the hub's window (Redis Streams, JetStream, Kafka). */
+export interface RetainingBus extends BusBase {
+  readonly retainsHistory: true;
+  /**
+   * Reads at most `limit` entries strictly after `position`, in log order. An empty list
+   * means `position` is the head. Rejects with `SSE_BUS_UNAVAILABLE` when the broker cannot
+   * answer (the hub then resets the stream that asked).
+   */
+  readAfter(position: string, limit: number): Promise<HistoryResult>;
+}
+
+/** A bus that keeps nothing beyond the hub's window (the in-process bus, Redis pub/sub). */
+export interface FleetingBus extends BusBase {
+  readonly retainsHistory: false;
+  readonly readAfter?: undefined;
+}
+
+/**
+ * A shared ordered log for one channel. See the module docs for the contract. The type
+ * says what the hub relies on: a bus that retains history reads it.
+ *
+ * @example
+ * ```ts
+ * const bus = createMemoryBus();
+ * await bus.start({
+ *   entry: (e) => console.log(e.position, e.payload),
+ *   status: () => {},
+ *   gap: () => {},
+ *   error: () => {},
+ * });
+ * const position = await bus.publish('hello');
+ * ```
+ */
+export type Bus = RetainingBus | FleetingBus;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SseError } from '../errors.js';
 import type { Bus, BusEntry, BusListener, BusStart } from './bus.js';
+import { BusGuard } from './kit/bus-guard.js';
 
 /**
  * An in-process "broker": the log that several {@link createMemoryBus} members share.
@@ -66,19 +67,18 @@ function drain(log: MemoryLog): void {
  */
 export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const log = options.log ?? createMemoryLog();
+  const guard = new BusGuard('memory');
   let member: MemoryMember | undefined;
-  let closed = false;
 
   return {
     kind: 'memory',
     retainsHistory: false,
     async start(listener: BusListener): Promise<BusStart> {
-      if (closed)
-        throw new SseError('SSE_BUS_CLOSED', 'This memory bus was closed; create a new one.');
-      if (member) throw new SseError('SSE_INVALID_OPTION', 'Bus.start() was already called.');
+      guard.beginStart();
       member = { listener };
       log.members.add(member);
-      listener.status?.('ready');
+      guard.started();
+      listener.status('ready');
       // The last entry this member will not see: entries still pending (and the one being
       // handed out, when start() runs inside a listener) reach it too. Sequence 0 is the
       // origin of an empty log.
@@ -86,8 +86,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       return { position: `${log.epoch}-${log.sequence - unseen}` };
     },
     async publish(payload: string): Promise<string> {
-      if (closed)
-        throw new SseError('SSE_BUS_CLOSED', 'Cannot publish: the memory bus was closed.');
+      if (guard.isClosed) throw guard.closedError('publish');
       if (typeof payload !== 'string') {
         throw new SseError(
           'SSE_INVALID_FIELD',
@@ -106,11 +105,10 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       return Number(a.slice(prefix.length)) - Number(b.slice(prefix.length));
     },
     async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       if (member) {
         log.members.delete(member);
-        member.listener.status?.('closed');
+        member.listener.status('closed');
       }
     },
   };

@@ -17,6 +17,8 @@ export type {
   ConformanceTestApi,
 } from './bus-conformance.js';
 export { runBusConformance } from './bus-conformance.js';
+export type { BusRecording } from './bus-recording.js';
+export { startRecording } from './bus-recording.js';
 export type { ReadEvent } from './sse-reader.js';
 export { SseReader } from './sse-reader.js';
 export { nextEvent, waitFor } from './wait-for.js';

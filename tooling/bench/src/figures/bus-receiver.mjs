@@ -4,6 +4,7 @@
 // Also exports `createBenchBus`, which both processes use to build the same bus.
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { unmeasured } from '../lib/bus-listener.mjs';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
 export const now = () => performance.timeOrigin + performance.now();
@@ -61,6 +62,7 @@ async function receive() {
   try {
     bus = await createBenchBus(config.kind, config);
     await bus.start({
+      ...unmeasured(`receiver (${config.kind})`),
       entry: ({ payload }) => {
         const at = now();
         count++;

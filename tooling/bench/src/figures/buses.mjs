@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createMemoryBus } from '@sse/core';
 import { isListening } from '../../../scripts/lib.mjs';
+import { unmeasured } from '../lib/bus-listener.mjs';
 import { createBenchBus, now } from './bus-receiver.mjs';
 
 /** Every bus figure 3 knows, in report order. */
@@ -233,6 +234,7 @@ async function measureInProcess({ latencyMs, throughputMs, log }) {
   let count = 0;
   let lastAt = 0;
   await bus.start({
+    ...unmeasured('in-process'),
     entry: ({ payload }) => {
       const at = now();
       count++;
@@ -278,7 +280,11 @@ async function measureBroker(kind, context) {
   try {
     await request(receiver, undefined, 'ready', startTimeoutMs);
     publisher = await createBenchBus(kind, config);
-    await withTimeout(publisher.start({ entry: () => {} }), startTimeoutMs, `${kind} start`);
+    await withTimeout(
+      publisher.start({ ...unmeasured(`${kind} publisher`), entry: () => {} }),
+      startTimeoutMs,
+      `${kind} start`,
+    );
     const offset = await clockOffset(receiver);
     const drainMs = kind === 'kafka' ? 5000 : 2000;
 
@@ -490,7 +496,7 @@ export async function measureStreamRetention({ redisUrl } = {}) {
   });
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
-    await bus.start({ entry: () => {} });
+    await bus.start({ ...unmeasured('bus'), entry: () => {} });
     const payload = 'y'.repeat(200);
     for (let i = 0; i < 12_000; i += 200)
       await Promise.all(Array.from({ length: 200 }, () => bus.publish(payload)));
