@@ -1,5 +1,4 @@
 import {
-  type ConsumerMessages,
   DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
@@ -9,9 +8,17 @@ import {
   type StreamInfo,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { type Bus, type BusEntry, type BusListener, type HistoryResult, SseError } from '@sse/core';
+import {
+  type Bus,
+  type BusEntry,
+  type BusListener,
+  type HistoryResult,
+  SseError,
+  toError,
+} from '@sse/core';
 import { checkOptions, type NatsBusOptions } from './options.js';
 import { comparePositions, epochOf, parsePosition } from './position.js';
+import { StreamFollower } from './stream-follower.js';
 
 interface Started {
   readonly nc: NatsConnection;
@@ -19,8 +26,11 @@ interface Started {
   readonly jsm: JetStreamManager;
   readonly listener: BusListener;
   readonly ownConnection: boolean;
-  messages: ConsumerMessages | undefined;
+  readonly follower: StreamFollower;
 }
+
+/** How long a stream must stay missing before the reader creates it again. */
+const RECREATE_AFTER_MS = 1_000;
 
 const unavailable = (what: string, error: unknown): SseError =>
   new SseError(
@@ -55,7 +65,6 @@ export function createNatsBus(options: NatsBusOptions): Bus {
   let started: Started | undefined;
   let starting = false;
   let closed = false;
-  let epoch = '';
 
   const current = (): Started => {
     if (closed)
@@ -71,17 +80,19 @@ export function createNatsBus(options: NatsBusOptions): Bus {
     return started;
   };
 
+  const config = {
+    name: stream,
+    subjects: [subject],
+    max_msgs: options.maxMessages ?? 100_000,
+    max_bytes: options.maxBytes ?? 256 * 1024 * 1024,
+    max_age: (options.maxAgeMs ?? 0) * 1_000_000,
+    storage: options.storage === 'memory' ? StorageType.Memory : StorageType.File,
+    num_replicas: options.replicas ?? 1,
+  };
+  const notFound = (error: unknown): boolean => /not found/i.test(toError(error).message);
+
   /** Creates the stream, or checks it exists with our subject and updates its limits. */
   async function ensureStream(jsm: JetStreamManager): Promise<StreamInfo> {
-    const config = {
-      name: stream,
-      subjects: [subject],
-      max_msgs: options.maxMessages ?? 100_000,
-      max_bytes: options.maxBytes ?? 256 * 1024 * 1024,
-      max_age: (options.maxAgeMs ?? 0) * 1_000_000,
-      storage: options.storage === 'memory' ? StorageType.Memory : StorageType.File,
-      num_replicas: options.replicas ?? 1,
-    };
     try {
       const info = await jsm.streams.info(stream);
       if (!info.config.subjects?.includes(subject)) {
@@ -95,39 +106,62 @@ export function createNatsBus(options: NatsBusOptions): Bus {
       return await jsm.streams.update(stream, { ...limits, subjects: info.config.subjects });
     } catch (error) {
       if (error instanceof SseError) throw error;
-      if (!/not found/i.test((error as Error).message)) throw error;
+      if (!notFound(error)) throw error;
       return jsm.streams.add(config);
     }
   }
 
-  /** Delivers every message from `startSeq` on, forever; the ordered consumer heals gaps itself. */
-  async function follow(state: Started, startSeq: number): Promise<void> {
-    const consumer = await state.js.consumers.get(stream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: startSeq,
-    });
-    // A deep pull window: the consumer asks for more long before it runs dry, so a burst
-    // never waits for a pull round trip.
-    const messages = await consumer.consume({ max_messages: 1000 });
-    state.messages = messages;
-    void (async () => {
-      for await (const message of messages) {
-        if (closed) break;
-        state.listener.entry({ position: `${epoch}:${message.seq}`, payload: message.string() });
+  let missingSince: number | undefined;
+
+  /**
+   * The stream as it is now, for the reader after a stall: created again (same config) when
+   * it stays missing, as after a restart of a server with memory storage or a deletion, so
+   * that the bus keeps working; limits are left alone.
+   */
+  async function currentStream(jsm: JetStreamManager): Promise<StreamInfo> {
+    try {
+      const info = await jsm.streams.info(stream);
+      missingSince = undefined;
+      return info;
+    } catch (error) {
+      if (!notFound(error)) throw error;
+      missingSince ??= Date.now();
+      // nats-server 2.9 already answers "not found" while it is still removing a deleted
+      // stream's files, and a stream created under the same name in that window loses its
+      // message blocks (every publish then fails with "error opening msg block file"). So
+      // the stream is created only once it has been missing for a while; a stream that
+      // someone else creates meanwhile is simply followed.
+      if (Date.now() - missingSince < RECREATE_AFTER_MS) {
+        throw new Error(
+          `JetStream stream ${stream} not found; it is created again if it stays missing`,
+        );
       }
-    })().catch(() => undefined);
+      const info = await jsm.streams.add(config);
+      missingSince = undefined;
+      return info;
+    }
   }
 
-  /** Maps the connection's status events onto the bus states. */
+  /**
+   * Maps the connection's status events onto the bus states. `ready` comes from the reader
+   * once its consumer runs again, not from the reconnect: a connection is no delivery.
+   */
   function watchStatus(state: Started): void {
     void (async () => {
       for await (const status of state.nc.status()) {
         if (closed) return;
         if (status.type === 'disconnect' || status.type === 'reconnecting') {
           state.listener.status?.('reconnecting', new Error(`NATS ${status.type}`));
-        } else if (status.type === 'reconnect') state.listener.status?.('ready');
+        } else if (status.type === 'reconnect') {
+          // The server may have restarted and lost the (ephemeral) consumer: start a fresh
+          // one from the last delivered entry rather than wait for the library to notice.
+          state.follower.restart(new Error('NATS reconnected'));
+        }
       }
-    })().catch(() => undefined);
+    })().catch((error: unknown) => {
+      // Without this loop the bus would miss outages: say so through the bus state.
+      if (!closed) state.listener.status?.('reconnecting', toError(error));
+    });
   }
 
   async function readAfter(position: string, limit: number): Promise<HistoryResult> {
@@ -140,7 +174,9 @@ export function createNatsBus(options: NatsBusOptions): Bus {
     } catch (error) {
       throw unavailable('to read stream info', error);
     }
-    if (epochOf(info.created) !== parsed.epoch) return { ok: false, reason: 'epoch-mismatch' };
+    // The epoch of the stream as it is now (the reader may not have seen a replacement yet).
+    const epoch = epochOf(info.created);
+    if (epoch !== parsed.epoch) return { ok: false, reason: 'epoch-mismatch' };
     const { first_seq: first, last_seq: last } = info.state;
     if (parsed.seq > last) return { ok: false, reason: 'unknown-position' };
     if (parsed.seq + 1 < first) return { ok: false, reason: 'trimmed' };
@@ -192,25 +228,31 @@ export function createNatsBus(options: NatsBusOptions): Bus {
       try {
         const jsm = await jetstreamManager(nc, { timeout });
         const info = await ensureStream(jsm);
-        epoch = epochOf(info.created);
-        started = {
-          nc,
-          js: jetstream(nc, { timeout }),
-          jsm,
-          listener,
-          ownConnection: !given,
-          messages: undefined,
-        };
-        watchStatus(started);
-        // Start right after the last sequence that exists now: nothing appended after
+        const js = jetstream(nc, { timeout });
+        // Reads from right after the last sequence that exists now: nothing appended after
         // start() resolves can be missed.
-        await follow(started, info.state.last_seq + 1);
+        const follower = new StreamFollower(
+          {
+            js,
+            stream,
+            listener,
+            streamInfo: () => currentStream(jsm),
+            connectionClosed: () => nc.isClosed(),
+          },
+          info,
+        );
+        started = { nc, js, jsm, listener, ownConnection: !given, follower };
+        watchStatus(started);
+        await follower.start();
         listener.status?.('ready');
         // Sequence 0 is the origin of an empty stream.
         return { position: `${epoch}:${info.state.last_seq}` };
       } catch (error) {
         starting = false;
+        started?.follower.stop();
         started = undefined;
+        // Dropping a failure to close is right here: start() rejects with the error that
+        // matters, and the connection is discarded either way.
         if (!given) await nc.close().catch(() => undefined);
         throw error instanceof SseError ? error : unavailable('to set up the stream', error);
       }
@@ -219,7 +261,7 @@ export function createNatsBus(options: NatsBusOptions): Bus {
       const state = current();
       try {
         const ack = await state.js.publish(subject, payload, { timeout });
-        return `${epoch}:${ack.seq}`;
+        return await state.follower.positionOf(ack.seq);
       } catch (error) {
         if (closed)
           throw new SseError('SSE_BUS_CLOSED', 'Cannot publish: the NATS bus was closed.');
@@ -234,9 +276,12 @@ export function createNatsBus(options: NatsBusOptions): Bus {
       const state = started;
       started = undefined;
       if (!state) return;
-      state.messages?.stop();
-      if (state.ownConnection) await state.nc.close().catch(() => undefined);
-      state.listener.status?.('closed');
+      state.follower.stop();
+      // close() never rejects; a connection that failed to close is still reported.
+      const failed = state.ownConnection
+        ? await state.nc.close().then(() => undefined, toError)
+        : undefined;
+      state.listener.status?.('closed', failed);
     },
   };
 }

@@ -80,6 +80,17 @@ describe('NATS JetStream bus', () => {
     await nc.close();
   });
 
+  it('reports closed, not ready, when the user closes the connection it passed', async () => {
+    const nc = await connect({ servers: SHARED });
+    const bus = createNatsBus({ channel: `ch${++n}`, nats: nc, streamPrefix, storage: 'memory' });
+    open.push(bus);
+    const states: { state: string; error: Error | undefined }[] = [];
+    await bus.start({ entry: () => {}, status: (state, error) => states.push({ state, error }) });
+    await nc.close();
+    await waitFor(() => states.at(-1)?.state === 'closed', 5000, 'the closed state');
+    expect(states.at(-1)?.error?.message).toMatch(/closed by its owner/);
+  });
+
   it('rejects a bad channel', () => {
     expect(() => createNatsBus({ channel: 'a.b' })).toThrowError(/channel/);
   });

@@ -7,6 +7,7 @@ import type { ReadEvent } from '@sse/core/testing';
  */
 export class SteadyPublisher {
   private readonly accepted: number[] = [];
+  private readonly acceptedTimes = new Map<number, number>();
   private readonly refused: number[] = [];
   private running = false;
   private loop: Promise<void> | undefined;
@@ -35,6 +36,11 @@ export class SteadyPublisher {
     return this.accepted.length;
   }
 
+  /** When the publish of `n` resolved (the bus accepted it), in epoch ms. */
+  acceptedAt(n: number): number | undefined {
+    return this.acceptedTimes.get(n);
+  }
+
   start(): void {
     this.running = true;
     const deadline = Date.now() + this.maxMs;
@@ -43,6 +49,7 @@ export class SteadyPublisher {
         try {
           await this.hub.publish({ to: { room: this.room }, data: n });
           this.accepted.push(n);
+          this.acceptedTimes.set(n, Date.now());
         } catch {
           this.refused.push(n);
         }
