@@ -9,15 +9,19 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
+  asBusError,
   type Bus,
   type BusEntry,
+  BusGuard,
   type BusListener,
+  type BusStart,
+  busUnavailable,
   type HistoryResult,
   SseError,
   toError,
 } from '@sse/core';
 import { checkOptions, type NatsBusOptions } from './options.js';
-import { comparePositions, epochOf, parsePosition } from './position.js';
+import { comparePositions, epochOf, formatPosition, parsePosition } from './position.js';
 import { StreamFollower } from './stream-follower.js';
 
 interface Started {
@@ -32,14 +36,9 @@ interface Started {
 /** How long a stream must stay missing before the reader creates it again. */
 const RECREATE_AFTER_MS = 1_000;
 
-const unavailable = (what: string, error: unknown): SseError =>
-  new SseError(
-    'SSE_BUS_UNAVAILABLE',
-    `NATS failed ${what}: ${(error as Error)?.message ?? String(error)}`,
-    {
-      cause: error,
-    },
-  );
+const NATS = 'NATS';
+const unavailable = (action: string, error: unknown): SseError =>
+  busUnavailable(NATS, action, error);
 
 /**
  * Creates a NATS JetStream bus for one channel: a stream per channel (created, or checked
@@ -62,22 +61,13 @@ export function createNatsBus(options: NatsBusOptions): Bus {
   // The subject is derived from the stream name, so two streams can never claim one subject.
   const subject = `${options.subjectPrefix ?? 'sse'}.${stream}`;
   const timeout = options.publishTimeoutMs ?? 5_000;
+  const guard = new BusGuard(NATS);
   let started: Started | undefined;
-  let starting = false;
-  let closed = false;
 
-  const current = (): Started => {
-    if (closed)
-      throw new SseError(
-        'SSE_BUS_CLOSED',
-        `The NATS bus for channel "${options.channel}" was closed.`,
-      );
-    if (!started)
-      throw new SseError(
-        'SSE_BUS_UNAVAILABLE',
-        'The NATS bus was not started: call start() (the hub does) first.',
-      );
-    return started;
+  /** The started bus. @throws SseError `SSE_BUS_CLOSED`, `SSE_BUS_UNAVAILABLE` before start. */
+  const current = (action: string): Started => {
+    guard.assertUsable(action);
+    return started!;
   };
 
   const config = {
@@ -149,9 +139,9 @@ export function createNatsBus(options: NatsBusOptions): Bus {
   function watchStatus(state: Started): void {
     void (async () => {
       for await (const status of state.nc.status()) {
-        if (closed) return;
+        if (guard.isClosed) return;
         if (status.type === 'disconnect' || status.type === 'reconnecting') {
-          state.listener.status?.('reconnecting', new Error(`NATS ${status.type}`));
+          state.listener.status('reconnecting', new Error(`NATS ${status.type}`));
         } else if (status.type === 'reconnect') {
           // The server may have restarted and lost the (ephemeral) consumer: start a fresh
           // one from the last delivered entry rather than wait for the library to notice.
@@ -160,19 +150,19 @@ export function createNatsBus(options: NatsBusOptions): Bus {
       }
     })().catch((error: unknown) => {
       // Without this loop the bus would miss outages: say so through the bus state.
-      if (!closed) state.listener.status?.('reconnecting', toError(error));
+      if (!guard.isClosed) state.listener.status('reconnecting', toError(error));
     });
   }
 
   async function readAfter(position: string, limit: number): Promise<HistoryResult> {
     const parsed = parsePosition(position);
     if (!parsed) return { ok: false, reason: 'malformed' };
-    const state = current();
+    const state = current('read history');
     let info: StreamInfo;
     try {
       info = await state.jsm.streams.info(stream);
     } catch (error) {
-      throw unavailable('to read stream info', error);
+      throw unavailable('read stream info', error);
     }
     // The epoch of the stream as it is now (the reader may not have seen a replacement yet).
     const epoch = epochOf(info.created);
@@ -190,11 +180,11 @@ export function createNatsBus(options: NatsBusOptions): Bus {
       });
       const batch = await consumer.fetch({ max_messages: count, expires: timeout });
       for await (const message of batch) {
-        entries.push({ position: `${epoch}:${message.seq}`, payload: message.string() });
+        entries.push({ position: formatPosition(epoch, message.seq), payload: message.string() });
         if (entries.length >= count || message.seq >= last) break;
       }
     } catch (error) {
-      throw unavailable('a history read', error);
+      throw unavailable('read history', error);
     }
     // Messages expired by age between the info and the read: the first one is not next.
     const firstRead = parsePosition(entries[0]?.position ?? '');
@@ -205,11 +195,8 @@ export function createNatsBus(options: NatsBusOptions): Bus {
   return {
     kind: 'nats-jetstream',
     retainsHistory: true,
-    async start(listener) {
-      if (closed)
-        throw new SseError('SSE_BUS_CLOSED', 'This NATS bus was closed; create a new one.');
-      if (starting) throw new SseError('SSE_INVALID_OPTION', 'Bus.start() was already called.');
-      starting = true;
+    async start(listener): Promise<BusStart> {
+      guard.beginStart();
       const given = typeof options.nats === 'object' ? options.nats : undefined;
       let nc: NatsConnection;
       try {
@@ -222,8 +209,8 @@ export function createNatsBus(options: NatsBusOptions): Bus {
             timeout,
           }));
       } catch (error) {
-        starting = false;
-        throw unavailable('to connect', error);
+        guard.startFailed();
+        throw unavailable('connect', error);
       }
       try {
         const jsm = await jetstreamManager(nc, { timeout });
@@ -243,36 +230,34 @@ export function createNatsBus(options: NatsBusOptions): Bus {
         );
         started = { nc, js, jsm, listener, ownConnection: !given, follower };
         watchStatus(started);
-        await follower.start();
-        listener.status?.('ready');
-        // Sequence 0 is the origin of an empty stream.
-        return { position: `${epoch}:${info.state.last_seq}` };
+        const position = await follower.start();
+        guard.started();
+        listener.status('ready');
+        return { position };
       } catch (error) {
-        starting = false;
+        guard.startFailed();
         started?.follower.stop();
         started = undefined;
         // Dropping a failure to close is right here: start() rejects with the error that
         // matters, and the connection is discarded either way.
         if (!given) await nc.close().catch(() => undefined);
-        throw error instanceof SseError ? error : unavailable('to set up the stream', error);
+        throw asBusError(NATS, 'set up the stream', error);
       }
     },
     async publish(payload) {
-      const state = current();
+      const state = current('publish');
       try {
         const ack = await state.js.publish(subject, payload, { timeout });
         return await state.follower.positionOf(ack.seq);
       } catch (error) {
-        if (closed)
-          throw new SseError('SSE_BUS_CLOSED', 'Cannot publish: the NATS bus was closed.');
-        throw unavailable('a publish', error);
+        if (guard.isClosed) throw guard.closedError('publish');
+        throw unavailable('publish', error);
       }
     },
     readAfter,
     comparePositions,
     async close() {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       const state = started;
       started = undefined;
       if (!state) return;
@@ -281,7 +266,7 @@ export function createNatsBus(options: NatsBusOptions): Bus {
       const failed = state.ownConnection
         ? await state.nc.close().then(() => undefined, toError)
         : undefined;
-      state.listener.status?.('closed', failed);
+      state.listener.status('closed', failed);
     },
   };
 }

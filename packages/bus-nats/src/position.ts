@@ -5,6 +5,11 @@
  */
 const POSITION = /^([0-9a-z]{1,24}):(\d{1,16})$/;
 
+/** The one place a position is built. */
+export function formatPosition(epoch: string, seq: number): string {
+  return `${epoch}:${seq}`;
+}
+
 /** The epoch of a stream from its ISO `created` timestamp. */
 export function epochOf(created: string): string {
   const ms = Date.parse(created);

@@ -7,7 +7,7 @@ import {
   type StreamInfo,
 } from '@nats-io/jetstream';
 import { type BusListener, toError } from '@sse/core';
-import { epochOf } from './position.js';
+import { epochOf, formatPosition } from './position.js';
 
 /** What a {@link StreamFollower} needs from the bus that owns it. */
 export interface FollowerContext {
@@ -109,9 +109,16 @@ export class StreamFollower {
     this.highest = this.lastSeq;
   }
 
-  /** Creates the first consumer. @throws what JetStream threw (the bus maps it). */
-  async start(): Promise<void> {
+  /**
+   * Creates the first consumer.
+   * @returns the position it reads after: the stream's last entry at `start()` (sequence 0
+   *   is the origin of an empty stream).
+   * @throws what JetStream threw (the bus maps it).
+   */
+  async start(): Promise<string> {
+    const origin = formatPosition(this.epoch, this.lastSeq);
     await this.follow();
+    return origin;
   }
 
   /**
@@ -123,14 +130,14 @@ export class StreamFollower {
   async positionOf(seq: number): Promise<string> {
     if (seq > this.highest && !this.recovering) {
       this.highest = seq;
-      return `${this.epoch}:${seq}`;
+      return formatPosition(this.epoch, seq);
     }
     const epoch = epochOf((await this.ctx.streamInfo()).created);
     // A restart under way reads the stream again anyway.
     if (epoch !== this.epoch && !this.recovering)
       this.restart(new Error('the stream was replaced'));
     else this.highest = Math.max(this.highest, seq);
-    return `${epoch}:${seq}`;
+    return formatPosition(epoch, seq);
   }
 
   /**
@@ -164,14 +171,14 @@ export class StreamFollower {
   }
 
   private async recover(why: Error): Promise<void> {
-    this.ctx.listener.status?.('reconnecting', why);
+    this.ctx.listener.status('reconnecting', why);
     this.abandon();
     for (let attempt = 0; !this.stopped; attempt++) {
       await this.pause(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!);
       if (this.stopped) return;
       if (this.ctx.connectionClosed()) {
         // Retrying cannot help; say so instead of reporting `reconnecting` forever.
-        this.ctx.listener.status?.(
+        this.ctx.listener.status(
           'closed',
           new Error(
             'The NATS connection was closed by its owner: close this bus and create a new one.',
@@ -185,10 +192,10 @@ export class StreamFollower {
         if (this.stopped) return;
         this.resync(info);
         await this.follow();
-        if (!this.stopped) this.ctx.listener.status?.('ready');
+        if (!this.stopped) this.ctx.listener.status('ready');
         return;
       } catch (error) {
-        if (!this.stopped) this.ctx.listener.status?.('reconnecting', toError(error));
+        if (!this.stopped) this.ctx.listener.status('reconnecting', toError(error));
       }
     }
   }
@@ -203,17 +210,19 @@ export class StreamFollower {
       // A new stream: read it from its first entry (an empty stream reports first_seq 0).
       this.lastSeq = Math.max(0, first - 1);
       this.highest = this.lastSeq;
-      this.ctx.listener.gap?.(
+      this.ctx.listener.gap(
         `stream ${this.ctx.stream} was deleted and created again (epoch ${old} → ${epoch}); following the new stream from its start`,
+        formatPosition(epoch, this.lastSeq),
       );
     } else if (last < this.lastSeq) {
       // Same stream, fewer entries: the server lost acknowledged data (a crash without
       // fsync, a restore from backup). Continue after what it has.
-      this.ctx.listener.gap?.(
-        `stream ${this.ctx.stream} holds entries up to ${last} but ${this.lastSeq} was delivered: the server lost entries`,
-      );
       this.lastSeq = last;
       this.highest = last;
+      this.ctx.listener.gap(
+        `stream ${this.ctx.stream} holds entries up to ${last} but more were delivered: the server lost entries`,
+        formatPosition(epoch, last),
+      );
     }
   }
 
@@ -267,12 +276,13 @@ export class StreamFollower {
     // could only if a message of the abandoned one slipped through, so keep it exact.
     if (seq <= this.lastSeq) return;
     if (seq > this.lastSeq + 1) {
-      this.ctx.listener.gap?.(
-        `entries ${this.epoch}:${this.lastSeq + 1} to ${this.epoch}:${seq - 1} left stream ${this.ctx.stream} (retention, purge or delete) before this instance read them`,
+      this.ctx.listener.gap(
+        `entries ${formatPosition(this.epoch, this.lastSeq + 1)} to ${formatPosition(this.epoch, seq - 1)} left stream ${this.ctx.stream} (retention, purge or delete) before this instance read them`,
+        formatPosition(this.epoch, seq - 1),
       );
     }
     this.lastSeq = seq;
-    this.ctx.listener.entry({ position: `${this.epoch}:${seq}`, payload });
+    this.ctx.listener.entry({ position: formatPosition(this.epoch, seq), payload });
   }
 
   /** Stops the current consumer; its late messages and notifications are ignored. */

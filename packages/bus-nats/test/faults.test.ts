@@ -43,15 +43,21 @@ async function member(channel: string, options: Partial<NatsBusOptions> = {}) {
   const arrived = new Map<string, number>();
   const states: BusState[] = [];
   const gaps: string[] = [];
+  const resumes: (string | undefined)[] = [];
+  const errors: Error[] = [];
   await bus.start({
     entry: (entry) => {
       entries.push({ ...entry, at: Date.now() });
       arrived.set(entry.position, Date.now());
     },
     status: (state) => states.push(state),
-    gap: (reason) => gaps.push(reason),
+    gap: (reason, resumeAt) => {
+      gaps.push(reason);
+      resumes.push(resumeAt);
+    },
+    error: (error) => errors.push(error),
   });
-  return { bus, entries, arrived, states, gaps };
+  return { bus, entries, arrived, states, gaps, resumes, errors };
 }
 
 /** Positions that are not strictly after the one before them (repeats or reordering). */
@@ -158,6 +164,8 @@ describe('NATS bus faults on a private nats-server', () => {
         ]);
         expect(m.gaps).toHaveLength(1);
         expect(m.gaps[0]).toMatch(/deleted and created again/);
+        // Delivery is continuous again from the new stream's origin: clients resume from it.
+        expect(m.resumes).toEqual([`${epoch}:0`]);
         expect(m.states).toContain('reconnecting');
         expect(m.states.at(-1)).toBe('ready');
       }

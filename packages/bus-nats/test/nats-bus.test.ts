@@ -84,8 +84,7 @@ describe('NATS JetStream bus', () => {
     const nc = await connect({ servers: SHARED });
     const bus = createNatsBus({ channel: `ch${++n}`, nats: nc, streamPrefix, storage: 'memory' });
     open.push(bus);
-    const states: { state: string; error: Error | undefined }[] = [];
-    await bus.start({ entry: () => {}, status: (state, error) => states.push({ state, error }) });
+    const { states } = await startRecording(bus);
     await nc.close();
     await waitFor(() => states.at(-1)?.state === 'closed', 5000, 'the closed state');
     expect(states.at(-1)?.error?.message).toMatch(/closed by its owner/);
