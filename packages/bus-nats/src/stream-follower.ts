@@ -1,12 +1,12 @@
 import {
   type Consumer,
   type ConsumerMessages,
-  type ConsumerNotification,
   DeliverPolicy,
   type JetStreamClient,
   type StreamInfo,
 } from '@nats-io/jetstream';
 import { type BusListener, toError } from '@sse/core';
+import { CONSUME, discard, RETRY_MS, stallOf, warn } from './consumer-signals.js';
 import { epochOf, formatPosition } from './position.js';
 
 /** What a {@link StreamFollower} needs from the bus that owns it. */
@@ -19,41 +19,6 @@ export interface FollowerContext {
   readonly streamInfo: () => Promise<StreamInfo>;
   /** Whether the NATS connection was closed for good (a user's own, closed by its owner). */
   readonly connectionClosed: () => boolean;
-}
-
-/**
- * Pull options of the consumer. A deep window (1000) so that a burst never waits for a pull
- * round trip. A 1 s heartbeat: the server sends one whenever a pull request is idle, and the
- * client reports `heartbeats_missed` after two silent intervals, so a consumer that stopped
- * receiving for any reason is noticed within 2–3 s (the library's default, half of a 30 s
- * expiry, takes 30–45 s). Pull requests expire after 10 s and are renewed.
- */
-const CONSUME = { max_messages: 1000, expires: 10_000, idle_heartbeat: 1_000 } as const;
-
-/** Pauses between attempts to get a consumer going again; the last one repeats. */
-const RETRY_MS = [0, 250, 500, 1_000, 2_000] as const;
-
-/**
- * What in a consumer's status means it has stopped delivering, or `undefined` for the
- * informational ones (pulls, heartbeats, discards, debug).
- */
-function stallOf(note: ConsumerNotification): Error | undefined {
-  switch (note.type) {
-    case 'heartbeats_missed':
-      return new Error(`no message or heartbeat from JetStream for ${note.count} intervals`);
-    case 'ordered_consumer_recreated':
-      return new Error('the ordered consumer was recreated by the client library');
-    case 'consumer_deleted':
-      return new Error(`the consumer was deleted (${note.description})`);
-    case 'consumer_not_found':
-      return new Error(`consumer ${note.name} not found`);
-    case 'stream_not_found':
-      return new Error(`stream ${note.name} not found`);
-    case 'no_responders':
-      return new Error('JetStream did not answer a pull (no responders)');
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -307,17 +272,4 @@ export class StreamFollower {
       this.wake = done;
     });
   }
-}
-
-/** Deletes an abandoned consumer on the server, not waiting for it. */
-function discard(consumer: Consumer): void {
-  // Dropping a failure is right: the consumer is ephemeral (the server deletes it after 5
-  // minutes without a pull, and a restarted server has already lost it), nothing reads it
-  // any more, and the bus's state does not depend on it.
-  consumer.delete().catch(() => undefined);
-}
-
-/** A bug in a listener (or here) must not vanish, nor crash the process from a loop. */
-function warn(error: unknown): void {
-  process.emitWarning(toError(error), { code: 'SSE_BUS_NATS', detail: 'in the NATS bus reader' });
 }

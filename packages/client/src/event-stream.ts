@@ -1,10 +1,17 @@
-import { SseClientError } from './errors.js';
+import type { SseClientError } from './errors.js';
 import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
 import { createHandlerRegistry } from './handler-registry.js';
 import type { ConnectionFailure } from './http-failure.js';
+import { createIdStore, type IdStore } from './id-store.js';
 import type { MessageQueue } from './message-queue.js';
 import { createMessageQueue } from './message-queue.js';
-import { parseReset, storageError, toMessage } from './messages.js';
+import {
+  parseFailed,
+  parseReset,
+  requestRefused,
+  retriesExhausted,
+  toMessage,
+} from './messages.js';
 import type {
   EventHandler,
   EventMap,
@@ -66,6 +73,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
   readonly #handlers: HandlerRegistry = createHandlerRegistry();
   readonly #queues = new Set<MessageQueue<StreamMessageOf<Events>>>();
   readonly #recent: RecentIds;
+  readonly #ids: IdStore;
   #connection: TransportConnection | undefined;
   readonly #reconnect: ReconnectPolicy;
   #attemptSeq = 0;
@@ -75,6 +83,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
     this.#url = String(url);
     this.#settings = resolveSettings(this.#url, options);
     this.#recent = createRecentIds(this.#settings.dedupeWindow);
+    this.#ids = createIdStore(this.#settings, (error) => this.#emit('error', error));
     this.#reconnect = createReconnectPolicy(this.#settings);
     const { kind, transport } = resolveTransport(options, {
       eventTypes: () => [
@@ -87,7 +96,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
     });
     this.transport = kind;
     this.#open = transport;
-    this.#lastEventId = options.lastEventId ?? this.#readStoredId();
+    this.#lastEventId = options.lastEventId ?? this.#ids.read();
     const { signal } = options;
     if (signal?.aborted) {
       this.#state = 'closed';
@@ -151,11 +160,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
       );
     } catch (cause) {
       // The platform refused the request outright (e.g. EventSource with a malformed URL).
-      const error = new SseClientError(
-        'SSE_INVALID_OPTION',
-        `Could not start a request to ${this.#url}: ${cause instanceof Error ? cause.message : String(cause)}. Check the URL.`,
-        { cause, fatal: true },
-      );
+      const error = requestRefused(this.#url, cause);
       this.#emit('error', error);
       this.#finish(error);
     }
@@ -178,13 +183,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
     }
     const plan = this.#reconnect.next(failure.retryAfterMs);
     if (plan === undefined) {
-      const exhausted = new SseClientError(
-        'SSE_RETRIES_EXHAUSTED',
-        `Gave up on ${this.#url} after ${this.#reconnect.failures} failed attempts in a row ` +
-          '(maxRetries; a connection that ends before any event counts as failed). ' +
-          'Create a new stream to try again.',
-        { cause: error, fatal: true },
-      );
+      const exhausted = retriesExhausted(this.#url, this.#reconnect.failures, error);
       this.#emit('error', exhausted);
       this.#finish(exhausted);
       return;
@@ -223,16 +222,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
     try {
       data = this.#settings.parse(event.data, event.type);
     } catch (cause) {
-      this.#emit(
-        'error',
-        new SseClientError(
-          'SSE_PARSE_FAILED',
-          `Could not parse the data of a "${event.type}" event${event.id ? ` (id ${event.id})` : ''}: ` +
-            `${cause instanceof Error ? cause.message : String(cause)}. The event was skipped; ` +
-            "pass parse: 'text' or your own function if the server sends non-JSON data.",
-          { cause },
-        ),
-      );
+      this.#emit('error', parseFailed(event, cause));
       return;
     }
     const message = toMessage(event, data);
@@ -246,25 +236,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
 
   #setLastEventId(id: string): void {
     this.#lastEventId = id;
-    const { storage, storageKey } = this.#settings;
-    if (storage === undefined) return;
-    try {
-      storage.setItem(storageKey, id);
-    } catch (cause) {
-      this.#emit('error', storageError('save', cause));
-    }
-  }
-
-  #readStoredId(): string {
-    const { storage, storageKey } = this.#settings;
-    if (storage === undefined) return '';
-    try {
-      return storage.getItem(storageKey) ?? '';
-    } catch (cause) {
-      // Reported on the next tick: no handler can be attached yet.
-      queueMicrotask(() => this.#emit('error', storageError('read', cause)));
-      return '';
-    }
+    this.#ids.save(id);
   }
 
   // A method, not an inline comparison: handlers may close the stream between two checks.

@@ -50,3 +50,46 @@ export function storageError(action: 'read' | 'save', cause: unknown): SseClient
     { cause },
   );
 }
+
+const describe = (cause: unknown): string =>
+  cause instanceof Error ? cause.message : String(cause);
+
+/**
+ * The error for a request the platform refused to start (e.g. EventSource with a malformed URL).
+ * @returns a fatal `SSE_INVALID_OPTION` error.
+ */
+export function requestRefused(url: string, cause: unknown): SseClientError {
+  return new SseClientError(
+    'SSE_INVALID_OPTION',
+    `Could not start a request to ${url}: ${describe(cause)}. Check the URL.`,
+    { cause, fatal: true },
+  );
+}
+
+/**
+ * The error once `maxRetries` attempts in a row failed.
+ * @returns a fatal `SSE_RETRIES_EXHAUSTED` error.
+ */
+export function retriesExhausted(url: string, failures: number, cause: unknown): SseClientError {
+  return new SseClientError(
+    'SSE_RETRIES_EXHAUSTED',
+    `Gave up on ${url} after ${failures} failed attempts in a row ` +
+      '(maxRetries; a connection that ends before any event counts as failed). ' +
+      'Create a new stream to try again.',
+    { cause, fatal: true },
+  );
+}
+
+/**
+ * The error for event data the `parse` option could not parse (the event is skipped).
+ * @returns a non-fatal `SSE_PARSE_FAILED` error.
+ */
+export function parseFailed(event: ParsedEvent, cause: unknown): SseClientError {
+  return new SseClientError(
+    'SSE_PARSE_FAILED',
+    `Could not parse the data of a "${event.type}" event${event.id ? ` (id ${event.id})` : ''}: ` +
+      `${describe(cause)}. The event was skipped; ` +
+      "pass parse: 'text' or your own function if the server sends non-JSON data.",
+    { cause },
+  );
+}

@@ -3,13 +3,10 @@ import { EventEmitter } from 'node:events';
 import type { Bus } from '../bus/bus.js';
 import { createMemoryBus } from '../bus/memory-bus.js';
 import { isSseError, SseError, toError } from '../errors.js';
-import { encodeFrame } from '../wire/frame-encoder.js';
 import { checkLastEventId, readLastEventId } from '../wire/last-event-id.js';
 import { Admission, checkName } from './admission.js';
 import { BusFeed } from './bus-feed.js';
 import { CatchUp } from './catch-up.js';
-import { Connection, type ConnectionOwner } from './connection.js';
-import { ConnectionHandle } from './connection-handle.js';
 import { createConnectionOwner } from './connection-owner.js';
 import { Delivery } from './delivery.js';
 import { GracefulShutdown, type ShutdownOptions } from './graceful-shutdown.js';
@@ -23,13 +20,8 @@ import { Publisher } from './publisher.js';
 import { Receipts } from './receipts.js';
 import { Registry } from './registry.js';
 import { ReplayWindow } from './replay-window.js';
-import {
-  isResponseGone,
-  openResponseSink,
-  type SseRequest,
-  type SseResponse,
-  writeRefusal,
-} from './response-sink.js';
+import { type SseRequest, type SseResponse, writeRefusal } from './response-sink.js';
+import { StreamOpener } from './stream-opener.js';
 
 // Declaration merging gives `on`/`once`/`off`/`emit` typed signatures without a generic
 // EventEmitter (whose typings differ across @types/node versions).
@@ -56,7 +48,6 @@ export class Hub extends EventEmitter {
   /** The bus messages travel on. */
   readonly bus: Bus;
   private readonly options: ResolvedHubOptions;
-  private readonly extraHeaders: Readonly<Record<string, string>> | undefined;
   private readonly registry = new Registry();
   private readonly window: ReplayWindow;
   private readonly counters = new HubCounters();
@@ -69,8 +60,7 @@ export class Hub extends EventEmitter {
   private readonly heartbeat: Heartbeat;
   private readonly publisher: Publisher;
   private readonly graceful = new GracefulShutdown();
-  private readonly owner: ConnectionOwner;
-  private readonly openFrame: Buffer;
+  private readonly opener: StreamOpener;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -78,7 +68,6 @@ export class Hub extends EventEmitter {
     super();
     this.options = resolveHubOptions(options);
     this.bus = options.bus ?? createMemoryBus();
-    this.extraHeaders = options.headers;
     this.instanceId = options.instanceId ?? randomUUID().slice(0, 8);
     this.window = new ReplayWindow(this.options.replay);
     this.admission = new Admission(this.options, options);
@@ -95,13 +84,19 @@ export class Hub extends EventEmitter {
     this.feed = new BusFeed({ ...parts, catchUp: this.catchUp, receipts: this.receipts });
     this.heartbeat = new Heartbeat(this.registry, this.delivery, this.options);
     this.publisher = new Publisher(this.bus, this.options, this.receipts, this.counters);
-    this.openFrame = encodeFrame({ retry: this.options.retryMs });
-    this.owner = createConnectionOwner({
+    const owner = createConnectionOwner({
       ...parts,
       limits: this.options,
       admission: this.admission,
       catchUp: this.catchUp,
       graceful: this.graceful,
+    });
+    this.opener = new StreamOpener({
+      owner,
+      registry: this.registry,
+      admission: this.admission,
+      retryMs: this.options.retryMs,
+      extraHeaders: options.headers,
     });
   }
 
@@ -159,19 +154,7 @@ export class Hub extends EventEmitter {
         ? readLastEventId(request)
         : checkLastEventId(options.lastEventId);
 
-    let connection: Connection | undefined;
-    const sink = openResponseSink(
-      response,
-      { drain: () => connection?.onDrain(), close: () => connection?.close('client-closed') },
-      this.extraHeaders,
-    );
-    connection = new Connection(randomUUID(), user, sink, this.owner);
-    connection.handle = new ConnectionHandle(connection, this.registry);
-    connection.client = client;
-    for (const room of rooms) connection.addRoom(room);
-    this.admission.admit(connection);
-    connection.writeDirect(this.openFrame);
-    if (isResponseGone(response)) connection.close('client-closed');
+    const connection = this.opener.open(response, { user, rooms, client });
     await this.catchUp.run(connection, lastEventId);
     if (!connection.isClosed) this.reporter.notify('connect', connection.handle);
     return connection.handle;
