@@ -10,6 +10,11 @@ export interface BackoffInput {
   readonly random: () => number;
   /** A server-imposed minimum (a `Retry-After` header), if any. */
   readonly retryAfterMs?: number | undefined;
+  /**
+   * A ceiling that even the server's `retry:` does not lift: the short window after a 502,
+   * 503 or 504 (see `maxGatewayDelayMs`). At least the floor.
+   */
+  readonly capMs?: number | undefined;
 }
 
 /**
@@ -21,29 +26,36 @@ export const MIN_RECONNECT_DELAY_MS = 500;
 
 /**
  * Exponential backoff with full jitter above a floor: a uniform pick in
- * `[floor, min(max(max, base), base · 2^attempt))`, where `floor` is
- * {@link MIN_RECONNECT_DELAY_MS} and `base` is raised to it.
+ * `[start, start + ceiling − floor)`, where `floor` is {@link MIN_RECONNECT_DELAY_MS},
+ * `start` is the floor or a later `Retry-After`, `ceiling` is
+ * `min(max(max, base), base · 2^attempt)` (and at most `capMs`), and `base` is raised to
+ * the floor.
  *
  * Full jitter spreads a crowd of clients that lost the same server over the whole window, so
  * they do not come back in one wave; the floor keeps even an unlucky draw (or a server's
- * `retry: 0`) from becoming a tight loop. A `Retry-After` is a floor too, never shortened by
- * the jitter.
+ * `retry: 0`) from becoming a tight loop. A `Retry-After` moves the window's start, never
+ * shortened by the jitter, and the window keeps its width above it: a crowd told "5 s" comes
+ * back spread over the seconds after that, not all at the fifth.
  *
- * @param input - attempt, base, ceiling, random source and optional floor.
+ * @param input - attempt, base, ceilings, random source and optional `Retry-After`.
  * @returns the delay in whole milliseconds, at least {@link MIN_RECONNECT_DELAY_MS}.
  * @see https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
  */
 export function backoffDelay(input: BackoffInput): number {
   const exponent = Math.min(input.attempt, 30); // 2^30 already exceeds any sane ceiling
   const base = Math.max(input.baseMs, MIN_RECONNECT_DELAY_MS);
-  // The server's `retry:` is a base the client never cuts, even when above `maxMs`.
-  const ceiling = Math.min(Math.max(input.maxMs, base), base * 2 ** exponent);
+  // The server's `retry:` is a base the client never cuts, even when above `maxMs`; only
+  // the gateway cap does (a proxy answering for an absent server is not the server's word).
+  const exponential = Math.min(Math.max(input.maxMs, base), base * 2 ** exponent);
+  const cap = Math.max(input.capMs ?? Number.POSITIVE_INFINITY, MIN_RECONNECT_DELAY_MS);
+  const ceiling = Math.min(exponential, cap);
   const draw = input.random();
   // A broken jitter source (NaN, 1, negative) must not turn into a zero or negative delay.
   const unit = draw >= 0 && draw < 1 ? draw : 0;
-  const jittered = MIN_RECONNECT_DELAY_MS + Math.floor(unit * (ceiling - MIN_RECONNECT_DELAY_MS));
+  const start = Math.max(MIN_RECONNECT_DELAY_MS, input.retryAfterMs ?? 0);
+  const jittered = start + Math.floor(unit * (ceiling - MIN_RECONNECT_DELAY_MS));
   // Timers fire at once past 2^31 - 1 ms, so an absurd `retry:` must not become a hot loop.
-  return Math.min(Math.max(jittered, input.retryAfterMs ?? 0), MAX_TIMER_MS);
+  return Math.min(jittered, MAX_TIMER_MS);
 }
 
 /** The longest delay `setTimeout` honours (about 24.8 days). */

@@ -7,6 +7,9 @@
  *   would hit the same misconfigured route).
  * - `SSE_NETWORK`: the request failed or the connection broke mid-stream (retried).
  * - `SSE_STREAM_ENDED`: the server ended the response normally (retried, as EventSource does).
+ * - `SSE_IDLE_TIMEOUT`: nothing arrived for longer than the idle timeout (learned from the
+ *   server's keep-alive advertisement, or `idleTimeoutMs`): the server or a proxy on the way
+ *   stopped responding while the connection stayed open, e.g. a frozen process (retried).
  * - `SSE_PARSE_FAILED`: an event's data did not parse (the event is skipped, the stream lives).
  * - `SSE_HANDLER_THREW`: one of your handlers threw (reported, the stream lives).
  * - `SSE_RETRIES_EXHAUSTED`: `maxRetries` consecutive attempts failed (fatal).
@@ -20,6 +23,7 @@ export type SseClientErrorCode =
   | 'SSE_BAD_CONTENT_TYPE'
   | 'SSE_NETWORK'
   | 'SSE_STREAM_ENDED'
+  | 'SSE_IDLE_TIMEOUT'
   | 'SSE_PARSE_FAILED'
   | 'SSE_HANDLER_THREW'
   | 'SSE_RETRIES_EXHAUSTED'

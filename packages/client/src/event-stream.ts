@@ -3,6 +3,7 @@ import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
 import { createHandlerRegistry } from './handler-registry.js';
 import type { ConnectionFailure } from './http-failure.js';
 import { createIdStore, type IdStore } from './id-store.js';
+import { withIdleWatchdog } from './idle-watchdog.js';
 import type { MessageQueue } from './message-queue.js';
 import { createMessageQueue } from './message-queue.js';
 import {
@@ -30,7 +31,7 @@ import { createReconnectPolicy } from './reconnect-policy.js';
 import { resolveTransport } from './resolve-transport.js';
 import type { Settings } from './settings.js';
 import { resolveSettings } from './settings.js';
-import type { Transport, TransportConnection } from './transports/transport.js';
+import type { GuardedTransport, TransportConnection } from './transports/transport.js';
 
 /**
  * A typed Server-Sent Events stream; create one with {@link createEventStream}.
@@ -69,7 +70,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
   #error: SseClientError | undefined;
   readonly #url: string;
   readonly #settings: Settings;
-  readonly #open: Transport;
+  readonly #open: GuardedTransport;
   readonly #handlers: HandlerRegistry = createHandlerRegistry();
   readonly #queues = new Set<MessageQueue<StreamMessageOf<Events>>>();
   readonly #recent: RecentIds;
@@ -95,7 +96,10 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
       onNewEventType: (watcher) => this.#handlers.watchTypes(watcher),
     });
     this.transport = kind;
-    this.#open = transport;
+    this.#open = withIdleWatchdog(transport, {
+      idleTimeoutMs: this.#settings.idleTimeoutMs,
+      url: this.#url,
+    });
     this.#lastEventId = options.lastEventId ?? this.#ids.read();
     const { signal } = options;
     if (signal?.aborted) {
@@ -181,7 +185,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
       this.#finish(error);
       return;
     }
-    const plan = this.#reconnect.next(failure.retryAfterMs);
+    const plan = this.#reconnect.next(failure);
     if (plan === undefined) {
       const exhausted = retriesExhausted(this.#url, this.#reconnect.failures, error);
       this.#emit('error', exhausted);

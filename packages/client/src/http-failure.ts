@@ -7,13 +7,23 @@ export interface ConnectionFailure {
   readonly error: SseClientError;
   /** A server-imposed minimum wait (`Retry-After`), in ms. */
   readonly retryAfterMs?: number | undefined;
+  /**
+   * A 502, 503 or 504: something answered for a server that is away for now (a proxy whose
+   * upstreams restart, a server shutting down). Quick and cheap to answer, and usually short,
+   * so the backoff stops growing early (see `maxGatewayDelayMs`), unlike a refused connection.
+   */
+  readonly gateway?: boolean | undefined;
 }
+
+/** Statuses by which a reachable proxy or server says "not now, soon". */
+const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
 /**
  * Decides what a response means before its body is read.
  * - 200 with `text/event-stream`: `undefined` (open the stream).
  * - 200 with another type: fatal `SSE_BAD_CONTENT_TYPE`.
- * - 5xx, 408, 429: retryable `SSE_HTTP_STATUS`, honouring `Retry-After`.
+ * - 5xx, 408, 429: retryable `SSE_HTTP_STATUS`, honouring `Retry-After`; 502, 503 and 504
+ *   are marked `gateway`.
  * - 204 and every other status: fatal `SSE_HTTP_STATUS` (204 is the spec's "stop reconnecting").
  *
  * @param response - the status and headers that arrived.
@@ -47,7 +57,11 @@ export function classifyResponse(
     { status, fatal: !retryable },
   );
   if (!retryable) return { error };
-  return { error, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) };
+  return {
+    error,
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+    gateway: GATEWAY_STATUSES.has(status),
+  };
 }
 
 /**

@@ -93,3 +93,39 @@ export function parseFailed(event: ParsedEvent, cause: unknown): SseClientError 
     { cause },
   );
 }
+
+/** What the idle watchdog saw when it fired. */
+export interface IdleFacts {
+  /** How long nothing arrived, in ms. */
+  readonly silentMs: number;
+  /** The timeout that was exceeded, in ms. */
+  readonly timeoutMs: number;
+  /** Whether the response had arrived (false: still waiting for its headers). */
+  readonly opened: boolean;
+  /** The keep-alive the server advertised (or the fixed `idleTimeoutMs`). */
+  readonly advertisedMs: number | undefined;
+}
+
+/**
+ * The error when the idle watchdog closes an attempt on which nothing arrived.
+ * @param url - the stream URL.
+ * @param facts - the silence and the timeout.
+ * @param fixed - whether the timeout is the `idleTimeoutMs` option rather than learned.
+ * @returns a retryable `SSE_IDLE_TIMEOUT` error.
+ */
+export function idleTimedOut(url: string, facts: IdleFacts, fixed: boolean): SseClientError {
+  const silent = Math.round(facts.silentMs);
+  const why = fixed
+    ? `idleTimeoutMs is ${facts.timeoutMs}`
+    : `the server advertised a heartbeat at least every ${facts.advertisedMs} ms ` +
+      `(sse-keep-alive), and the client waits ${facts.timeoutMs} ms`;
+  const what = facts.opened
+    ? `Nothing arrived from ${url} for ${silent} ms`
+    : `No response from ${url} after ${silent} ms`;
+  return new SseClientError(
+    'SSE_IDLE_TIMEOUT',
+    `${what}, though ${why}: the server or a proxy on the way stopped responding while the ` +
+      'connection stayed open (a frozen process, a dead connection). Reconnecting with the last ' +
+      'event id; pass idleTimeoutMs to change the timeout, 0 to turn it off.',
+  );
+}

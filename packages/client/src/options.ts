@@ -113,6 +113,28 @@ export interface EventStreamOptions {
   /** Ceiling of the exponential backoff, in ms (a server `retry:` above it still wins). @default 30000 */
   readonly maxDelayMs?: number;
   /**
+   * Ceiling of the wait after a 502, 503 or 504 during the first minute of an outage, in ms:
+   * something (a proxy, a load balancer) answers for a server that is away for now, as in a
+   * rolling restart, so the client keeps asking at this pace instead of backing off toward
+   * `maxDelayMs`, and is back within about this long once the proxy forwards again. It caps a
+   * server's `retry:` too; a `Retry-After` still sets the earliest retry. After a minute of
+   * failures in a row the ordinary backoff applies. At least 500.
+   * @default 2000 (or `initialDelayMs` when larger)
+   */
+  readonly maxGatewayDelayMs?: number;
+  /**
+   * Read-idle watchdog: an attempt on which nothing arrives for this long (not even a
+   * heartbeat comment, not even the response headers) is closed and retried, reported as
+   * `SSE_IDLE_TIMEOUT`. It catches a frozen server, whose kernel keeps the connection open.
+   * Left out, it is learned: 1.5 × the keep-alive the server advertises in its first line
+   * (`: sse-keep-alive=15000`, which `@sse/core` sends: 22.5 s by default), raised to 1000 ms;
+   * a server that advertises nothing gets no watchdog. `0` turns it off; a number (≥ 1000)
+   * fixes it and ignores the advertisement. The `'eventsource'` transport sees no comments: it
+   * learns nothing, and only events count as activity for a fixed timeout.
+   * @default learned from the server, none when it advertises nothing
+   */
+  readonly idleTimeoutMs?: number;
+  /**
    * Consecutive failed attempts before giving up with `SSE_RETRIES_EXHAUSTED`. A connection
    * that ends before delivering an event (and within 5 s) counts as failed.
    * @default Infinity

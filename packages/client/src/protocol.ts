@@ -23,3 +23,26 @@ export const POSITION_EVENT = 'sse-position';
  * `EventSource` opened by us (not reconnecting on its own) cannot set `Last-Event-ID`.
  */
 export const LAST_EVENT_ID_PARAM = 'lastEventId';
+
+/**
+ * The comment that opens every `@sse/core` stream, `: sse-keep-alive=<ms>`: the server's
+ * promise that it writes something (a heartbeat at least) at least that often. Only the first
+ * line of a stream counts, so one parsed line tells whether a server advertises at all.
+ * Invisible to `EventSource`, so only the fetch transport learns it.
+ */
+export const KEEP_ALIVE_COMMENT = 'sse-keep-alive';
+
+const KEEP_ALIVE_LINE = new RegExp(`^ ?${KEEP_ALIVE_COMMENT}=([0-9]{1,10})$`);
+
+/**
+ * Reads a keep-alive advertisement from a comment's text (what follows the colon).
+ * @param comment - the comment text, e.g. `" sse-keep-alive=15000"`.
+ * @returns the advertised interval in ms, or `undefined` when the comment is something else
+ *   (or advertises 0, which promises nothing).
+ */
+export function parseKeepAlive(comment: string): number | undefined {
+  const match = KEEP_ALIVE_LINE.exec(comment);
+  if (match === null) return undefined;
+  const ms = Number(match[1]);
+  return ms > 0 ? ms : undefined;
+}

@@ -96,8 +96,9 @@ describe('createEventStream over fetch with a real node:http server', () => {
     expect(stream.lastEventId).toBe('e5');
   });
 
-  it('retries 503s with growing full-jitter delays, then opens on 200', async () => {
-    server.script(status(503), status(503), status(503), status(502), stayOpen(frame({ n: 1 })));
+  it('retries 500s and 408s with growing full-jitter delays, then opens on 200', async () => {
+    // Not 502/503/504: those stop growing at maxGatewayDelayMs (tested below).
+    server.script(status(500), status(500), status(500), status(408), stayOpen(frame({ n: 1 })));
     const start = server.requests.length;
     const draws = [0.999, 0.999, 0.1, 0];
     const stream = open({ random: () => draws.shift() ?? 0 });
@@ -105,10 +106,10 @@ describe('createEventStream over fetch with a real node:http server', () => {
     await waitFor(() => rec.data.length === 1, 5000, 'the event after four failures');
     expect(requestsSince(start)).toHaveLength(5);
     expect(rec.errors.map((e) => [e.code, e.status, e.fatal])).toEqual([
-      ['SSE_HTTP_STATUS', 503, false],
-      ['SSE_HTTP_STATUS', 503, false],
-      ['SSE_HTTP_STATUS', 503, false],
-      ['SSE_HTTP_STATUS', 502, false],
+      ['SSE_HTTP_STATUS', 500, false],
+      ['SSE_HTTP_STATUS', 500, false],
+      ['SSE_HTTP_STATUS', 500, false],
+      ['SSE_HTTP_STATUS', 408, false],
     ]);
     // Windows [500, 500·2^n): 500, 1000, 2000, 4000 (base 500, doubling, ceiling 4000).
     expect(rec.reconnects.map((r) => r.delayMs)).toEqual([500, 999, 650, 500]);
@@ -124,6 +125,24 @@ describe('createEventStream over fetch with a real node:http server', () => {
       expect(reqs[i + 1]!.at - r.at).toBeGreaterThanOrEqual(r.delayMs - 1);
     });
     expect(rec.states).toEqual(['open']);
+  });
+
+  it('after 502, 503 and 504 the window stops at maxGatewayDelayMs; a Retry-After starts it later', async () => {
+    server.script(
+      status(502),
+      status(503),
+      status(504),
+      status(502),
+      status(503, { 'Retry-After': '1' }),
+      stayOpen(frame({ n: 1 })),
+    );
+    const stream = open({ maxDelayMs: 30_000, maxGatewayDelayMs: 700, random: () => 0.999999 });
+    const rec = record(stream);
+    await waitFor(() => rec.data.length === 1, 8000, 'the event after five gateway answers');
+    expect(rec.errors.map((e) => e.status)).toEqual([502, 503, 504, 502, 503]);
+    // Without the cap the windows would double to 8000; with it they stop at 700. The last
+    // is 1000 (Retry-After) plus the same window above it.
+    expect(rec.reconnects.map((r) => r.delayMs)).toEqual([500, 699, 699, 699, 1199]);
   });
 
   it('never waits longer than maxDelayMs, with random draws at the top of the range', async () => {
@@ -339,6 +358,12 @@ describe('createEventStream over fetch with a real node:http server', () => {
     expect(() => createEventStream('/x', { transport: 'eventsource' })).toThrow(
       /global EventSource/,
     );
+    expect(() => createEventStream('/x', { maxGatewayDelayMs: 100 })).toThrow(/maxGatewayDelayMs/);
+    for (const idleTimeoutMs of [999, 1.5, Number.POSITIVE_INFINITY, -1]) {
+      expect(() => createEventStream('/x', { idleTimeoutMs })).toThrow(
+        /idleTimeoutMs to be 0 \(no watchdog\) or a whole number of ms from 1000/,
+      );
+    }
   });
 });
 

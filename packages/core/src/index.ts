@@ -34,7 +34,12 @@ export type { StreamAccess } from './hub/serve-stream.js';
 export { serveStream } from './hub/serve-stream.js';
 export type { DisconnectReason, DropPolicy, DropReason } from './hub/stream-outcomes.js';
 export type { Target } from './hub/target.js';
-export { POSITION_EVENT, RESET_EVENT, SHUTDOWN_EVENT } from './wire/control-events.js';
+export {
+  KEEP_ALIVE_COMMENT,
+  POSITION_EVENT,
+  RESET_EVENT,
+  SHUTDOWN_EVENT,
+} from './wire/control-events.js';
 export type { FrameFields } from './wire/frame-encoder.js';
 export {
   assertSingleLine,

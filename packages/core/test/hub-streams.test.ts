@@ -35,8 +35,8 @@ async function reader(url: string, headers?: Record<string, string>): Promise<Ss
 }
 
 describe('streams over HTTP/1.1', () => {
-  it('sends the SSE headers at once, then the retry hint', async () => {
-    const hub = createHub({ retryMs: 1234 });
+  it('sends the SSE headers at once, then the keep-alive advertisement and the retry hint', async () => {
+    const hub = createHub({ retryMs: 1234, keepAliveMs: 4321 });
     const server = await serve(hub);
     const r = await reader(`${server.url}/?user=a`);
     expect(r.status).toBe(200);
@@ -46,7 +46,10 @@ describe('streams over HTTP/1.1', () => {
     expect(r.headers.connection).toBe('keep-alive');
     expect(r.headers['content-encoding']).toBeUndefined();
     await waitFor(() => r.retry === 1234, 2000, 'the retry hint');
-    expect(r.raw.startsWith('retry: 1234\n\n')).toBe(true);
+    // A comment first (invisible to every EventSource), so a client can tell a frozen server
+    // from a quiet one; then the retry hint. One frame, the same bytes for every stream.
+    expect(r.raw.startsWith(': sse-keep-alive=4321\nretry: 1234\n\n')).toBe(true);
+    expect(r.comments).toBe(1);
   });
 
   it('addresses everyone, one user, one room and one connection', async () => {
@@ -233,8 +236,9 @@ describe('streams over HTTP/1.1', () => {
     const readers = await Promise.all(
       Array.from({ length: 20 }, () => reader(`${server.url}/?user=u`)),
     );
+    // The first comment of every stream is the keep-alive advertisement, not a heartbeat.
     await waitFor(
-      () => readers.every((r) => r.comments >= 2),
+      () => readers.every((r) => r.comments >= 3),
       5000,
       'two heartbeats on every stream',
     );
@@ -278,7 +282,7 @@ describe('streams over HTTP/2', () => {
     expect(headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(headers.connection).toBeUndefined();
     expect(body).toMatch(
-      /^retry: 2000\n\nevent: sse-position\ndata: \{\}\nid: \S+\n\nevent: x\ndata: "over h2"\nid: \S+\n\n$/,
+      /^: sse-keep-alive=15000\nretry: 2000\n\nevent: sse-position\ndata: \{\}\nid: \S+\n\nevent: x\ndata: "over h2"\nid: \S+\n\n$/,
     );
     stream.close();
     await waitFor(() => hub.stats().connections === 0, 3000, 'the HTTP/2 stream to be removed');

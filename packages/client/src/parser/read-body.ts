@@ -8,12 +8,15 @@ import type { EventStreamParser } from './event-stream-parser.js';
  *
  * @param body - the response body.
  * @param parser - receives the decoded text.
+ * @param onChunk - called for every chunk read, before it is parsed (the idle watchdog's
+ *   sign of life: a heartbeat comment dispatches nothing but is still a chunk).
  * @returns resolves when the server ends the body; rejects when the connection breaks or
  *   the read is aborted.
  */
 export async function readBody(
   body: ReadableStream<Uint8Array>,
   parser: EventStreamParser,
+  onChunk?: () => void,
 ): Promise<void> {
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const reader = body.getReader();
@@ -21,6 +24,7 @@ export async function readBody(
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      onChunk?.();
       parser.feed(decoder.decode(value, { stream: true }));
     }
     parser.feed(decoder.decode());

@@ -59,6 +59,9 @@ export function createEventSourceTransport(options: EventSourceTransportOptions)
 
     const onMessage = (message: MessageEvent<string>): void => {
       if (closed) return;
+      // Events are all it shows: heartbeat comments (and the keep-alive advertisement) are
+      // invisible to EventSource, so only events keep an explicit idleTimeoutMs at bay.
+      sink.activity();
       const id = message.lastEventId !== previousId ? message.lastEventId : undefined;
       if (id !== undefined) {
         previousId = id;

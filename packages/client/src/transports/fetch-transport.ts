@@ -1,6 +1,7 @@
 import { classifyResponse, endedFailure, networkFailure } from '../http-failure.js';
 import { createEventStreamParser } from '../parser/event-stream-parser.js';
 import { readBody } from '../parser/read-body.js';
+import { parseKeepAlive } from '../protocol.js';
 import type { Transport } from './transport.js';
 
 /** What the fetch transport needs; see `EventStreamOptions` for the user-facing docs. */
@@ -15,8 +16,9 @@ export interface FetchTransportOptions {
 /**
  * A transport over `fetch` and a streamed body, parsed by our own spec parser. The default
  * wherever fetch can stream: it sends the standard `Last-Event-ID` header on every reconnect,
- * sees id-only frames and every event name, reads the HTTP status, and can send headers,
- * another method and a body.
+ * sees id-only frames and every event name, reads the HTTP status, can send headers,
+ * another method and a body, and sees every byte (heartbeats and the server's keep-alive
+ * advertisement included), which the idle watchdog needs.
  *
  * @param options - the request shape.
  * @returns the transport.
@@ -67,16 +69,38 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
       }
       if (closed) return;
       sink.open();
+      // The keep-alive advertisement counts only as the body's first line. Whatever the parser
+      // reports first decides, once, whether this server advertises (see protocol.ts): it
+      // reports comments and `retry:` as their lines arrive, other fields at the frame's end.
+      let firstLineSeen = false;
+      const firstLine = (keepAliveMs: number | undefined): void => {
+        if (firstLineSeen || closed) return;
+        firstLineSeen = true;
+        sink.keepAlive(keepAliveMs);
+      };
       const parser = createEventStreamParser(
         {
-          onEvent: (event) => closed || sink.event(event),
-          onLastEventId: (id) => closed || sink.lastEventId(id),
-          onRetry: (ms) => closed || sink.retry(ms),
+          onEvent: (event) => {
+            firstLine(undefined);
+            if (!closed) sink.event(event);
+          },
+          onLastEventId: (id) => {
+            firstLine(undefined);
+            if (!closed) sink.lastEventId(id);
+          },
+          onRetry: (ms) => {
+            firstLine(undefined);
+            if (!closed) sink.retry(ms);
+          },
+          onComment: (text) => firstLine(parseKeepAlive(text)),
         },
         request.lastEventId,
       );
+      const alive = (): void => {
+        if (!closed) sink.activity();
+      };
       try {
-        await readBody(response.body, parser);
+        await readBody(response.body, parser, alive);
       } catch (error) {
         fail(networkFailure(request.url, error));
         return;

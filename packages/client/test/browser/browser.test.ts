@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type * as Client from '../../src/index.js';
-import type { TestServer } from '../helpers/sse-server.js';
+import type { Responder, TestServer } from '../helpers/sse-server.js';
 import { frame, openStream, startTestServer, status, stayOpen } from '../helpers/sse-server.js';
 
 // The built ESM file, as a browser would import it from a CDN or a bundler's output.
@@ -35,6 +36,8 @@ interface PageLog {
   resets: string[];
   errors: { code: string; status: number | undefined; fatal: boolean }[];
   transport: string;
+  /** When each event arrived, by the page's clock. */
+  dataAt: number[];
 }
 
 let server: TestServer;
@@ -104,6 +107,7 @@ async function openInPage(
         resets: [],
         errors: [],
         transport: '',
+        dataAt: [],
       };
       const stream = w.client.createEventStream(path, {
         ...(transport === undefined
@@ -122,6 +126,7 @@ async function openInPage(
         stream.on(type, (data) => {
           log.data.push(data);
           log.types.push(type);
+          log.dataAt.push(performance.now());
         });
       }
       w.log = log;
@@ -290,4 +295,74 @@ describe('@sse/client in headless Chromium (built ESM)', () => {
       expect(log.states).toEqual(['open']);
     },
   );
+
+  it('default transport: learns the keep-alive and leaves a server gone silent (a frozen instance) within 2 × keepAliveMs', async () => {
+    // The first bytes of an @sse/core stream, then nothing: what a SIGSTOPped instance sends.
+    server.script(
+      stayOpen(': sse-keep-alive=2000\nretry: 500\n\n', frame({ n: 1 }, { id: 'f1' })),
+      stayOpen(': sse-keep-alive=2000\n', frame({ n: 2 }, { id: 'f2' })),
+    );
+    const start = server.requests.length;
+    await openInPage(undefined, '/sse/frozen');
+    await waitInPage('the first event', 'log.data.length === 1');
+    const log = await waitInPage('the event after the watchdog fired', 'log.data.length === 2');
+    expect(log.transport).toBe('fetch');
+    expect(log.errors).toEqual([{ code: 'SSE_IDLE_TIMEOUT', status: undefined, fatal: false }]);
+    expect(log.states).toEqual(['open', 'connecting', 'open']);
+    // 1.5 × 2000 ms of silence after the last byte, then the 500 ms reconnect: under 2 × 2000.
+    const gap = log.dataAt[1]! - log.dataAt[0]!;
+    expect(gap).toBeGreaterThanOrEqual(3000 - 20);
+    expect(gap).toBeLessThanOrEqual(2 * 2000);
+    expect(server.requests.slice(start)[1]?.headers['last-event-id']).toBe('f1');
+  });
+
+  it('default transport: a plain spec server that advertises nothing gets no watchdog', async () => {
+    let plain: ServerResponse | undefined;
+    const routes: Record<string, Responder> = {
+      // The control: advertises 1000 ms, then goes silent; its watchdog fires after 1500 ms.
+      '/sse/b-control': stayOpen(': sse-keep-alive=1000\n', frame({ n: 1 })),
+      '/sse/b-plain': (_req, res) => {
+        plain = res;
+        openStream(res, frame({ n: 1 }, { id: 'q1' }));
+      },
+    };
+    server.script((req, res) => {
+      const route = routes[req.url];
+      if (route) route(req, res);
+      else res.writeHead(404).end();
+    });
+    const start = server.requests.length;
+    const seen = await page.evaluate(async () => {
+      const w = window as unknown as {
+        client: typeof Client;
+        stream?: { close(): void };
+        plainData: unknown[];
+      };
+      w.plainData = [];
+      const plainErrors: string[] = [];
+      const plainStream = w.client.createEventStream('/sse/b-plain', { random: () => 0.5 });
+      w.stream = plainStream; // closed by beforeEach
+      plainStream.on('error', (e) => plainErrors.push(e.code));
+      plainStream.on('message', (data) => w.plainData.push(data));
+      const control = w.client.createEventStream('/sse/b-control', { random: () => 0.5 });
+      const controlError = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the control never timed out')), 5000);
+        control.on('error', (e) => {
+          clearTimeout(timer);
+          resolve(e.code);
+        });
+      });
+      control.close();
+      return { controlError, plainErrors, plainState: plainStream.state };
+    });
+    expect(seen).toEqual({ controlError: 'SSE_IDLE_TIMEOUT', plainErrors: [], plainState: 'open' });
+    plain?.write(frame({ n: 2 }, { id: 'q2' }));
+    await page.waitForFunction(
+      () => (window as unknown as { plainData: unknown[] }).plainData.length === 2,
+      null,
+      { timeout: 5000 },
+    );
+    const plainRequests = server.requests.slice(start).filter((r) => r.url === '/sse/b-plain');
+    expect(plainRequests).toHaveLength(1);
+  });
 });

@@ -96,6 +96,7 @@ export class Hub extends EventEmitter {
       registry: this.registry,
       admission: this.admission,
       retryMs: this.options.retryMs,
+      keepAliveMs: this.options.keepAliveMs,
       extraHeaders: options.headers,
     });
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeFrame } from '../wire/frame-encoder.js';
+import { encodeStreamOpening } from '../wire/stream-opening.js';
 import type { Admission } from './admission.js';
 import { Connection, type ConnectionOwner } from './connection.js';
 import { ConnectionHandle } from './connection-handle.js';
@@ -21,8 +21,9 @@ export interface StreamIdentity {
 
 /**
  * Turns an admitted request into an open stream: the sink for its response, the connection
- * and its public handle, counted by admission, and the first bytes (`retry:`). Catching it up
- * is the next step, not this one's.
+ * and its public handle, counted by admission, and the first bytes (the keep-alive
+ * advertisement and `retry:`, encoded once for every stream). Catching it up is the next
+ * step, not this one's.
  */
 export class StreamOpener {
   private readonly openFrame: Buffer;
@@ -33,10 +34,14 @@ export class StreamOpener {
       readonly registry: Registry;
       readonly admission: Admission;
       readonly retryMs: number;
+      readonly keepAliveMs: number;
       readonly extraHeaders: Readonly<Record<string, string>> | undefined;
     },
   ) {
-    this.openFrame = encodeFrame({ retry: parts.retryMs });
+    this.openFrame = encodeStreamOpening({
+      retryMs: parts.retryMs,
+      keepAliveMs: parts.keepAliveMs,
+    });
   }
 
   /** Sends the headers on an HTTP/1.1 or HTTP/2 response and opens the stream on it. */

@@ -17,3 +17,11 @@ export const POSITION_EVENT = 'sse-position';
 
 /** Event name of the frame announcing a graceful shutdown. */
 export const SHUTDOWN_EVENT = 'sse-shutdown';
+
+/**
+ * Name in the comment that opens every stream, `: sse-keep-alive=<ms>`: the hub's promise
+ * that no stream stays silent longer than that (its heartbeat). A client that hears nothing
+ * for a while longer knows the server or the path to it is dead (a frozen process still holds
+ * the connection open) and reconnects. A comment, so every `EventSource` ignores it.
+ */
+export const KEEP_ALIVE_COMMENT = 'sse-keep-alive';
