@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
-import { createServer, Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { createHub, type Hub, isSseError } from '@sse/core';
 import { type BusRecording, SseReader, startRecording, waitFor } from '@sse/core/testing';
 import { Redis } from 'ioredis';
@@ -25,17 +25,26 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.setTimeout(500, () => socket.destroy());
-    socket.once('error', () => resolve(false));
-    socket.once('close', () => resolve(false));
-    socket.once('data', (data) => {
-      resolve(data.toString().startsWith('+PONG'));
-      socket.destroy();
+/**
+ * Resolves once `child` logs `line`, rejects if it exits first. Its own line, not an open
+ * port: another test file may hold that port (a private server it restarts), and then this
+ * one fails to bind and exits.
+ */
+function readyLine(child: ChildProcess, line: string, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`${what} not ready:\n${output}`)), 10_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code}) before it was ready:\n${output}`));
+    });
   });
 }
 
@@ -44,10 +53,10 @@ beforeAll(async () => {
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'pipe', 'ignore'] },
   );
   redis = { url: `redis://127.0.0.1:${port}`, child };
-  await waitFor(() => answersPing(port), 10_000, `a private redis-server on port ${port}`, 50);
+  await readyLine(child, 'Ready to accept connections', `redis-server on port ${port}`);
   admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
 });
 
