@@ -30,6 +30,7 @@ export class StreamSetup {
   };
   private missingSince: number | undefined;
 
+  /** @param options - the bus's options (checked): names, retention, storage, replicas. */
   constructor(options: NatsBusOptions) {
     this.stream = `${options.streamPrefix ?? 'SSE_'}${options.channel}`;
     this.subject = `${options.subjectPrefix ?? 'sse'}.${this.stream}`;

@@ -6,7 +6,11 @@ import { unavailable } from './errors.js';
  * `SSE_BUS_UNAVAILABLE` (an `SseError` passes as is), anything after `close()`
  * `SSE_BUS_CLOSED`. The script itself may still run after the deadline: that is the
  * ambiguous failure a retry with the same idempotency key resolves.
+ * @param guard - the bus's lifecycle, to tell a closed bus from an unreachable Redis.
  * @param channel - the bus channel, for the message.
+ * @param timeoutMs - `publishTimeoutMs`.
+ * @param run - sends the script and resolves with its reply.
+ * @throws SseError `SSE_BUS_UNAVAILABLE`, `SSE_BUS_CLOSED`, or the script's own `SseError`.
  */
 export async function publishWithin<T>(
   guard: BusGuard,

@@ -17,6 +17,11 @@ import {
  * Reads at most `limit` entries after `position` (the streams bus's `readAfter`): the
  * epoch, the stream's bounds and the entries in one transaction, so that they are one
  * snapshot, then an exclusive `XRANGE`.
+ * @param conn - the bus's connections (history goes through the command connection).
+ * @param keys - the channel's keys.
+ * @param common - the resolved options (channel, `publishTimeoutMs`).
+ * @param position - where the client is.
+ * @param limit - most entries to return.
  * @throws SseError `SSE_BUS_UNAVAILABLE` when Redis does not answer within `publishTimeoutMs`.
  */
 export async function readStreamHistory(

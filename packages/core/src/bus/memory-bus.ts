@@ -42,6 +42,7 @@ export interface MemoryLogOptions {
 
 /**
  * Creates a log that several in-process buses can share.
+ * @param options - the bound on idempotency keys.
  * @throws SseError `SSE_INVALID_OPTION` when `maxIdempotencyKeys` is not a positive integer.
  */
 export function createMemoryLog(options: MemoryLogOptions = {}): MemoryLog {

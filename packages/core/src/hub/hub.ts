@@ -88,8 +88,7 @@ export class Hub extends EventEmitter {
     this.catchUp = new CatchUp({ ...parts, replay: this.options.replay });
     this.feed = new BusFeed({ ...parts, catchUp: this.catchUp, receipts: this.receipts });
     this.heartbeat = new Heartbeat(this.registry, this.delivery, this.options);
-    const { receipts, counters, ledger } = this;
-    this.publisher = new Publisher(this.bus, this.options, receipts, counters, ledger);
+    this.publisher = new Publisher({ ...parts, receipts: this.receipts }, this.options);
     const owner = createConnectionOwner({
       ...parts,
       limits: this.options,

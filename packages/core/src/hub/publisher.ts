@@ -11,6 +11,14 @@ import { serializePayload } from './payload.js';
 import type { Receipts } from './receipts.js';
 import { resolveTarget } from './target.js';
 
+/** What the publish path works with. */
+export interface PublisherParts {
+  readonly bus: Bus;
+  readonly receipts: Receipts;
+  readonly counters: HubCounters;
+  readonly ledger: IdempotencyLedger;
+}
+
 /** A checked, serialized message, ready for the bus. */
 export interface PreparedMessage {
   /** The envelope, encoded. */
@@ -35,11 +43,8 @@ export class Publisher {
   private readonly inFlight = new Map<string, Promise<PublishReceipt>>();
 
   constructor(
-    private readonly bus: Bus,
+    private readonly parts: PublisherParts,
     private readonly options: Pick<ResolvedHubOptions, 'serializer' | 'maxPayloadBytes'>,
-    private readonly receipts: Receipts,
-    private readonly counters: HubCounters,
-    private readonly ledger: IdempotencyLedger,
   ) {}
 
   /**
@@ -75,7 +80,7 @@ export class Publisher {
     const stamp = prepared.idempotency;
     if (stamp === undefined) return this.append(prepared.payload);
     return this.once(stamp.key, () => {
-      const first = this.ledger.known(stamp.key, stamp.at);
+      const first = this.parts.ledger.known(stamp.key, stamp.at);
       if (first !== undefined) return Promise.resolve(this.repeat(first));
       return this.append(prepared.payload, stamp.key);
     });
@@ -105,40 +110,42 @@ export class Publisher {
 
   /** Appends and waits for this instance's delivery of it (or its drop as a repeat). */
   private async append(payload: string, key?: string): Promise<PublishReceipt> {
+    const { bus, receipts, counters, ledger } = this.parts;
     let position: string;
-    this.receipts.sending();
+    receipts.sending();
     try {
-      if (key !== undefined && this.bus.deduplicates && this.bus.publishOnce) {
-        const appended = await this.bus.publishOnce(payload, { key });
+      // The ledger knows whether the bus refuses repeats itself (see ledgerFor).
+      if (key !== undefined && !ledger.filters && bus.publishOnce) {
+        const appended = await bus.publishOnce(payload, { key });
         if (appended.duplicate) {
-          this.receipts.settled();
+          receipts.settled();
           return this.repeat(appended.position);
         }
         position = appended.position;
-      } else position = await this.bus.publish(payload);
+      } else position = await bus.publish(payload);
     } catch (error) {
-      this.receipts.settled();
+      receipts.settled();
       if (isSseError(error)) throw error;
       throw new SseError(
         'SSE_BUS_UNAVAILABLE',
-        `The ${this.bus.kind} bus did not accept the message: ${toError(error).message}`,
+        `The ${bus.kind} bus did not accept the message: ${toError(error).message}`,
         { cause: error },
       );
     }
-    const outcome = this.receipts.outcomeOf(position);
-    this.receipts.settled();
+    const outcome = receipts.outcomeOf(position);
+    receipts.settled();
     // Only a keyed entry on a bus the hub filters can turn out to be a repeat: count the
     // others as published at once, as soon as the bus accepted them.
-    const mayRepeat = key !== undefined && this.ledger.filters;
-    if (!mayRepeat) this.counters.published++;
+    const mayRepeat = key !== undefined && ledger.filters;
+    if (!mayRepeat) counters.published++;
     const local = await outcome;
     if (typeof local === 'object') return this.repeat(local.repeatOf);
-    if (mayRepeat) this.counters.published++;
+    if (mayRepeat) counters.published++;
     return { id: position, localRecipients: local, duplicate: false };
   }
 
   private repeat(first: string): PublishReceipt {
-    this.counters.repeatsAnswered++;
+    this.parts.counters.repeatsAnswered++;
     return { id: first, localRecipients: 0, duplicate: true };
   }
 }

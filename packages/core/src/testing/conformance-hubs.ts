@@ -18,7 +18,10 @@ export interface HubInstance {
 /**
  * Starts a hub on a new member of `channel` behind a real `node:http` server; it is shut
  * down after the case.
+ * @param context - the suite's context (its `createBus`, its cleanups).
+ * @param channel - the channel the hub's bus joins.
  * @param options - hub options (the bus is the suite's).
+ * @returns the ready instance.
  */
 export async function startHubInstance(
   context: SuiteContext,
@@ -43,6 +46,10 @@ export async function startHubInstance(
 /**
  * Opens a stream on `instance` (closed after the case). Without a Last-Event-ID it resolves
  * once the stream is live (its `sse-position` event arrived).
+ * @param context - the suite's context (deadlines, cleanups).
+ * @param instance - where to open it.
+ * @param lastEventId - the id to resume after, if any.
+ * @returns the stream's reader.
  */
 export async function openStream(
   context: SuiteContext,
@@ -68,7 +75,11 @@ export function messagesOf(reader: SseReader): { id: string; data: string }[] {
   return reader.named('msg').map((e) => ({ id: e.id, data: e.data }));
 }
 
-/** Waits until `reader` read a `msg` event with `data`, within half a case's deadline. */
+/**
+ * Waits until `reader` read a `msg` event with `data`, within half a case's deadline.
+ * @param what - the stream, for the timeout's message.
+ * @throws Error naming the stream and what it read, when the deadline passes.
+ */
 export function readUntil(
   context: SuiteContext,
   reader: SseReader,

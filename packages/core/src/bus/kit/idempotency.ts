@@ -31,12 +31,14 @@ export function checkIdempotencyKey(key: unknown, field = 'idempotencyKey'): str
     KEY.test(key)
   )
     return key;
-  const shown = typeof key === 'string' ? JSON.stringify(key.slice(0, 40)) : typeof key;
+  // Shown cut short: the key may be long, or someone else's input.
+  const shown =
+    typeof key === 'string'
+      ? `${JSON.stringify(key.slice(0, 40))} (${key.length} characters)`
+      : `a ${typeof key}`;
   throw new SseError(
     'SSE_INVALID_FIELD',
-    `${field} must be 1–${MAX_IDEMPOTENCY_KEY_LENGTH} characters of A–Z a–z 0–9 _ - . : /, got ${shown}${
-      typeof key === 'string' && key.length > 40 ? '… (' + key.length + ' characters)' : ''
-    }. Use a UUID per message, and the same one when you retry it.`,
+    `${field} must be 1–${MAX_IDEMPOTENCY_KEY_LENGTH} characters of A–Z a–z 0–9 _ - . : /, got ${shown}. Use a UUID per message, and the same one when you retry it.`,
     { details: { field } },
   );
 }
