@@ -44,6 +44,8 @@ const unavailable = (action: string, error: unknown): SseError =>
  * Creates a NATS JetStream bus for one channel: a stream per channel (created, or checked
  * and updated, on start), read by every instance with an ordered consumer that starts right
  * after the stream's last sequence at start. Positions are `<stream epoch>:<sequence>`.
+ * It deduplicates: a keyed publish carries its key as `Nats-Msg-Id`, and the stream's
+ * `duplicate_window` is the hub's idempotency window.
  *
  * @example
  * ```ts

@@ -150,6 +150,8 @@ export interface BusBase extends BusCapabilities {
    * Connects and subscribes. Once it resolves, every entry appended afterwards (by any
    * member) is delivered to `listener`. Call once. Resolves with the log's position when
    * the subscription began (see {@link BusStart}).
+   * @param listener - what to report entries, state, gaps and errors to.
+   * @param options - what the hub passes (the idempotency window); older buses may ignore it.
    * @throws SseError `SSE_BUS_UNAVAILABLE` (as a rejection) when the broker cannot be
    *   reached within the bus's connect timeout.
    */

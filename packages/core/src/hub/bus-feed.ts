@@ -5,7 +5,6 @@ import { encodeFrame } from '../wire/frame-encoder.js';
 import type { CatchUp } from './catch-up.js';
 import type { Delivery } from './delivery.js';
 import { decodeEnvelope } from './envelope.js';
-import type { ResolvedHubOptions } from './hub-options.js';
 import type { HubReporter } from './hub-reporter.js';
 import type { HubCounters } from './hub-stats.js';
 import type { IdempotencyLedger } from './idempotency-ledger.js';
@@ -23,9 +22,8 @@ export interface BusFeedParts {
   readonly receipts: Receipts;
   readonly counters: HubCounters;
   readonly reporter: HubReporter;
-  readonly ledger: IdempotencyLedger;
   /** Its window is told to the bus at start: how long its broker remembers a key. */
-  readonly idempotency: ResolvedHubOptions['idempotency'];
+  readonly ledger: IdempotencyLedger;
 }
 
 /**
@@ -51,10 +49,10 @@ export class BusFeed implements BusListener {
    *   `SSE_BUS_PROTOCOL` when it does not say where its log starts (it is then closed).
    */
   async start(): Promise<void> {
-    const { bus, reporter, idempotency } = this.parts;
+    const { bus, reporter, ledger } = this.parts;
     let start: BusStart | undefined;
     try {
-      start = await bus.start(this, { idempotencyWindowMs: idempotency.windowMs });
+      start = await bus.start(this, { idempotencyWindowMs: ledger.windowMs });
     } catch (error) {
       throw isSseError(error)
         ? error

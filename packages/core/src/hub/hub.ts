@@ -83,7 +83,6 @@ export class Hub extends EventEmitter {
       counters: this.counters,
       reporter: this.reporter,
       ledger: this.ledger,
-      idempotency: this.options.idempotency,
     };
     this.catchUp = new CatchUp({ ...parts, replay: this.options.replay });
     this.feed = new BusFeed({ ...parts, catchUp: this.catchUp, receipts: this.receipts });

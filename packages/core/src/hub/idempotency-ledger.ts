@@ -55,6 +55,11 @@ export class IdempotencyLedger {
     private readonly compare: ((a: string, b: string) => number | undefined) | undefined,
   ) {}
 
+  /** How long a key is remembered, in ms (the bus is told it at start). */
+  get windowMs(): number {
+    return this.limits.windowMs;
+  }
+
   /** Keys remembered. */
   get size(): number {
     return this.firsts.size;
