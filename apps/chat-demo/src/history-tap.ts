@@ -43,7 +43,8 @@ export interface HistoryTapOptions {
  * Last-Event-ID, but exposes no per-entry hook. Knowing the position *before* each room
  * message lets a fresh stream start from there, so "history on join" is the hub's own
  * replay, not a separate query. The room is read from the `@sse/core` envelope header
- * (`1 r <len> <len>\n<room>…`, see core's envelope.ts); anything else is ignored.
+ * (`1 r <len> <len>\n<room>…`, or `2 r <len> <len> <keyLen> <at>\n<room>…` for a message
+ * with an idempotency key, see core's envelope.ts); anything else is ignored.
  *
  * @param inner - the real bus.
  * @param options - sizes.
@@ -78,21 +79,29 @@ export function createHistoryTap(inner: Bus, options: HistoryTapOptions): Histor
   const tapped: BusBase = {
     kind: inner.kind,
     retainsHistory: inner.retainsHistory,
-    start: async (listener) => {
-      const start = await inner.start({
-        entry: (entry) => {
-          observe(entry);
-          listener.entry(entry);
+    // Start options and publishOnce pass through: without them the hub would fall back to
+    // filtering repeats itself, weaker than the broker refusing them.
+    start: async (listener, startOptions) => {
+      const start = await inner.start(
+        {
+          entry: (entry) => {
+            observe(entry);
+            listener.entry(entry);
+          },
+          status: listener.status.bind(listener),
+          gap: listener.gap.bind(listener),
+          error: listener.error.bind(listener),
         },
-        status: listener.status.bind(listener),
-        gap: listener.gap.bind(listener),
-        error: listener.error.bind(listener),
-      });
+        startOptions,
+      );
       // The first message's anchor is the log's position when the subscription began.
       previous ??= start.position;
       return start;
     },
     publish: (payload) => inner.publish(payload),
+    ...(inner.deduplicates && inner.publishOnce
+      ? { deduplicates: true, publishOnce: inner.publishOnce.bind(inner) }
+      : {}),
     close: () => inner.close(),
     ...(inner.comparePositions ? { comparePositions: inner.comparePositions.bind(inner) } : {}),
   };
@@ -107,7 +116,8 @@ export function createHistoryTap(inner: Bus, options: HistoryTapOptions): Histor
       const list = rooms.get(room);
       if (!list) return undefined;
       // The anchor is the entry *before* the message, one index earlier; it must still be
-      // inside the window (the hub counts the same entries).
+      // inside the window (the hub counts the same entries, except repeats of an idempotency
+      // key that it drops on a bus like Kafka: then anchors are forgotten a little early).
       const oldest = count - options.windowEntries + 1;
       while (list.length > 0 && list[0]!.index - 1 < oldest) list.shift();
       return list[0]?.anchor;
@@ -123,16 +133,19 @@ function parseRoomEntry(entry: BusEntry): RoomEntry | undefined {
   const newline = payload.indexOf('\n');
   if (newline === -1 || newline > 64) return undefined;
   const header = payload.slice(0, newline).split(' ');
-  if (header.length !== 4 || header[0] !== '1' || header[1] !== 'r') return undefined;
+  const keyed = header[0] === '2' && header.length === 6;
+  if (!(keyed || (header[0] === '1' && header.length === 4)) || header[1] !== 'r') return undefined;
   const roomLength = Number(header[2]);
   const eventLength = Number(header[3]);
-  if (!Number.isSafeInteger(roomLength) || !Number.isSafeInteger(eventLength)) return undefined;
+  const keyLength = keyed ? Number(header[4]) : 0;
+  if (![roomLength, eventLength, keyLength].every(Number.isSafeInteger)) return undefined;
   const roomStart = newline + 1;
   const eventStart = roomStart + roomLength;
-  const dataStart = eventStart + Math.max(eventLength, 0);
+  const keyStart = eventStart + Math.max(eventLength, 0);
+  const dataStart = keyStart + keyLength;
   return {
     room: payload.slice(roomStart, eventStart),
-    event: eventLength < 0 ? undefined : payload.slice(eventStart, dataStart),
+    event: eventLength < 0 ? undefined : payload.slice(eventStart, keyStart),
     data: payload.slice(dataStart),
     position: entry.position,
   };

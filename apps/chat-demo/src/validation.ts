@@ -41,3 +41,22 @@ export function checkText(
     return { ok: false, error: `text must be at most ${MAX_TEXT} characters` };
   return { ok: true, value };
 }
+
+// What the page sends: a UUID, or any 1–64 of these. The server scopes it by user before it
+// becomes the hub's idempotency key, so one user's key can never suppress another's message.
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Checks the `Idempotency-Key` request header of a message post.
+ * @returns the key (`undefined` when the header is absent), or an error message.
+ */
+export function checkIdempotencyKey(
+  value: unknown,
+): { ok: true; value: string | undefined } | { ok: false; error: string } {
+  if (value === undefined) return { ok: true, value: undefined };
+  if (typeof value === 'string' && IDEMPOTENCY_KEY.test(value)) return { ok: true, value };
+  return {
+    ok: false,
+    error: 'Idempotency-Key must be 1-64 characters of A-Z a-z 0-9 _ - (a UUID is fine), sent once',
+  };
+}

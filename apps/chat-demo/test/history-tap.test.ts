@@ -1,4 +1,4 @@
-import { createHub, createMemoryBus } from '@sse/core';
+import { createHub, createMemoryBus, createMemoryLog } from '@sse/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHistoryTap } from '../src/history-tap.js';
 
@@ -56,5 +56,26 @@ describe('history tap', () => {
     await hub.publish({ to: { room: 'r1' }, event: 'presence', data: { n: 1 } });
     await hub.publish({ to: 'all', event: 'x', data: 2 });
     expect(seen).toEqual(['r1/presence/{"n":1}']);
+  });
+
+  it('reads messages with an idempotency key, and passes publishOnce on to the bus', async () => {
+    const log = createMemoryLog();
+    const first = createHistoryTap(createMemoryBus({ log }), { windowEntries: 100 });
+    const hub = createHub({ bus: first.bus });
+    hubs.push(hub);
+    const seen: string[] = [];
+    first.onRoomEntry((entry) => seen.push(`${entry.room}/${entry.event}/${entry.data}`));
+    const boot = (await hub.publish({ to: { connection: 'nobody' }, event: 'boot', data: 1 })).id;
+    const message = { to: { room: 'a' }, event: 'message', data: 'hi', idempotencyKey: 'k-1' };
+    const sent = await hub.publish(message);
+    expect(seen).toEqual(['a/message/"hi"']);
+    expect(first.historyStart('a')).toBe(boot);
+    // A hub started later never saw the message: only the bus (through the tap) can tell it
+    // that the retry is a repeat.
+    const later = createHub({
+      bus: createHistoryTap(createMemoryBus({ log }), { windowEntries: 100 }).bus,
+    });
+    hubs.push(later);
+    expect(await later.publish(message)).toMatchObject({ id: sent.id, duplicate: true });
   });
 });

@@ -123,6 +123,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   return {
     kind: 'kafka',
     retainsHistory: true,
+    // Kafka has no way to refuse a repeated key within a window (its idempotent producer
+    // only covers the producer's own retries): the hubs drop repeats (see the README).
+    deduplicates: false,
     async start(target): Promise<BusStart> {
       guard.beginStart();
       listener = target;

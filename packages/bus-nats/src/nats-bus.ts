@@ -4,25 +4,28 @@ import {
   type JetStreamManager,
   jetstream,
   jetstreamManager,
-  StorageType,
   type StreamInfo,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   asBusError,
   type Bus,
+  type BusAppend,
   type BusEntry,
   BusGuard,
   type BusListener,
   type BusStart,
   busUnavailable,
+  checkIdempotencyKey,
   type HistoryResult,
-  SseError,
+  idempotencyWindowOf,
+  type SseError,
   toError,
 } from '@sse/core';
 import { checkOptions, type NatsBusOptions } from './options.js';
 import { comparePositions, epochOf, formatPosition, parsePosition } from './position.js';
 import { StreamFollower } from './stream-follower.js';
+import { StreamSetup } from './stream-setup.js';
 
 interface Started {
   readonly nc: NatsConnection;
@@ -33,9 +36,6 @@ interface Started {
   readonly follower: StreamFollower;
 }
 
-/** How long a stream must stay missing before the reader creates it again. */
-const RECREATE_AFTER_MS = 1_000;
-
 const NATS = 'NATS';
 const unavailable = (action: string, error: unknown): SseError =>
   busUnavailable(NATS, action, error);
@@ -44,6 +44,8 @@ const unavailable = (action: string, error: unknown): SseError =>
  * Creates a NATS JetStream bus for one channel: a stream per channel (created, or checked
  * and updated, on start), read by every instance with an ordered consumer that starts right
  * after the stream's last sequence at start. Positions are `<stream epoch>:<sequence>`.
+ * It deduplicates: a keyed publish carries its key as `Nats-Msg-Id`, and the stream's
+ * `duplicate_window` is the hub's idempotency window.
  *
  * @example
  * ```ts
@@ -57,9 +59,8 @@ const unavailable = (action: string, error: unknown): SseError =>
  */
 export function createNatsBus(options: NatsBusOptions): Bus {
   checkOptions(options);
-  const stream = `${options.streamPrefix ?? 'SSE_'}${options.channel}`;
-  // The subject is derived from the stream name, so two streams can never claim one subject.
-  const subject = `${options.subjectPrefix ?? 'sse'}.${stream}`;
+  const setup = new StreamSetup(options);
+  const { stream, subject } = setup;
   const timeout = options.publishTimeoutMs ?? 5_000;
   const guard = new BusGuard(NATS);
   let started: Started | undefined;
@@ -69,68 +70,6 @@ export function createNatsBus(options: NatsBusOptions): Bus {
     guard.assertUsable(action);
     return started!;
   };
-
-  const config = {
-    name: stream,
-    subjects: [subject],
-    max_msgs: options.maxMessages ?? 100_000,
-    max_bytes: options.maxBytes ?? 256 * 1024 * 1024,
-    max_age: (options.maxAgeMs ?? 0) * 1_000_000,
-    storage: options.storage === 'memory' ? StorageType.Memory : StorageType.File,
-    num_replicas: options.replicas ?? 1,
-  };
-  const notFound = (error: unknown): boolean => /not found/i.test(toError(error).message);
-
-  /** Creates the stream, or checks it exists with our subject and updates its limits. */
-  async function ensureStream(jsm: JetStreamManager): Promise<StreamInfo> {
-    try {
-      const info = await jsm.streams.info(stream);
-      if (!info.config.subjects?.includes(subject)) {
-        throw new SseError(
-          'SSE_INVALID_OPTION',
-          `JetStream stream ${stream} exists but does not capture subject ${subject}; choose another streamPrefix or channel.`,
-        );
-      }
-      // Storage cannot change on an existing stream; limits and replicas can.
-      const { storage: _storage, name: _name, ...limits } = config;
-      return await jsm.streams.update(stream, { ...limits, subjects: info.config.subjects });
-    } catch (error) {
-      if (error instanceof SseError) throw error;
-      if (!notFound(error)) throw error;
-      return jsm.streams.add(config);
-    }
-  }
-
-  let missingSince: number | undefined;
-
-  /**
-   * The stream as it is now, for the reader after a stall: created again (same config) when
-   * it stays missing, as after a restart of a server with memory storage or a deletion, so
-   * that the bus keeps working; limits are left alone.
-   */
-  async function currentStream(jsm: JetStreamManager): Promise<StreamInfo> {
-    try {
-      const info = await jsm.streams.info(stream);
-      missingSince = undefined;
-      return info;
-    } catch (error) {
-      if (!notFound(error)) throw error;
-      missingSince ??= Date.now();
-      // nats-server 2.9 already answers "not found" while it is still removing a deleted
-      // stream's files, and a stream created under the same name in that window loses its
-      // message blocks (every publish then fails with "error opening msg block file"). So
-      // the stream is created only once it has been missing for a while; a stream that
-      // someone else creates meanwhile is simply followed.
-      if (Date.now() - missingSince < RECREATE_AFTER_MS) {
-        throw new Error(
-          `JetStream stream ${stream} not found; it is created again if it stays missing`,
-        );
-      }
-      const info = await jsm.streams.add(config);
-      missingSince = undefined;
-      return info;
-    }
-  }
 
   /**
    * Maps the connection's status events onto the bus states. `ready` comes from the reader
@@ -152,6 +91,25 @@ export function createNatsBus(options: NatsBusOptions): Bus {
       // Without this loop the bus would miss outages: say so through the bus state.
       if (!guard.isClosed) state.listener.status('reconnecting', toError(error));
     });
+  }
+
+  /**
+   * Publishes and waits for the acknowledgement. With a key it goes out as `Nats-Msg-Id`:
+   * JetStream drops a repeat within the stream's duplicate window and acknowledges it with
+   * `duplicate` and the first message's sequence.
+   */
+  async function append(payload: string, key?: string): Promise<BusAppend> {
+    const state = current('publish');
+    try {
+      const ack = await state.js.publish(subject, payload, {
+        timeout,
+        ...(key === undefined ? {} : { msgID: key }),
+      });
+      return { position: await state.follower.positionOf(ack.seq), duplicate: ack.duplicate };
+    } catch (error) {
+      if (guard.isClosed) throw guard.closedError('publish');
+      throw unavailable('publish', error);
+    }
   }
 
   async function readAfter(position: string, limit: number): Promise<HistoryResult> {
@@ -195,7 +153,9 @@ export function createNatsBus(options: NatsBusOptions): Bus {
   return {
     kind: 'nats-jetstream',
     retainsHistory: true,
-    async start(listener): Promise<BusStart> {
+    deduplicates: true,
+    async start(listener, startOptions): Promise<BusStart> {
+      setup.useWindow(idempotencyWindowOf(startOptions));
       guard.beginStart();
       const given = typeof options.nats === 'object' ? options.nats : undefined;
       let nc: NatsConnection;
@@ -214,7 +174,7 @@ export function createNatsBus(options: NatsBusOptions): Bus {
       }
       try {
         const jsm = await jetstreamManager(nc, { timeout });
-        const info = await ensureStream(jsm);
+        const info = await setup.ensure(jsm);
         const js = jetstream(nc, { timeout });
         // Reads from right after the last sequence that exists now: nothing appended after
         // start() resolves can be missed.
@@ -223,7 +183,7 @@ export function createNatsBus(options: NatsBusOptions): Bus {
             js,
             stream,
             listener,
-            streamInfo: () => currentStream(jsm),
+            streamInfo: () => setup.current(jsm),
             connectionClosed: () => nc.isClosed(),
           },
           info,
@@ -245,14 +205,10 @@ export function createNatsBus(options: NatsBusOptions): Bus {
       }
     },
     async publish(payload) {
-      const state = current('publish');
-      try {
-        const ack = await state.js.publish(subject, payload, { timeout });
-        return await state.follower.positionOf(ack.seq);
-      } catch (error) {
-        if (guard.isClosed) throw guard.closedError('publish');
-        throw unavailable('publish', error);
-      }
+      return (await append(payload)).position;
+    },
+    publishOnce(payload, options) {
+      return append(payload, checkIdempotencyKey(options?.key, 'key'));
     },
     readAfter,
     comparePositions,

@@ -28,7 +28,7 @@ runBusConformance({
   name: 'nats-jetstream',
   test: { describe, it, afterEach },
   createBus: (channel) => createNatsBus({ channel, nats: SHARED, streamPrefix, storage: 'memory' }),
-  capabilities: { retainsHistory: true },
+  capabilities: { retainsHistory: true, deduplicates: true },
   faults: {
     createBus: (channel) =>
       createNatsBus({ channel, nats: privateNats.url, streamPrefix, publishTimeoutMs: 2000 }),

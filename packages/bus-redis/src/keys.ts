@@ -8,6 +8,8 @@ export interface ChannelKeys {
   readonly pubsub: string;
   /** Streams mode: the stream. */
   readonly stream: string;
+  /** Both modes: the Redis key that holds an idempotency key's first position. */
+  idempotency(key: string): string;
 }
 
 /**
@@ -23,5 +25,7 @@ export function channelKeys(prefix: string, channel: string): ChannelKeys {
     sequence: `${base}:seq`,
     pubsub: `${base}:pubsub`,
     stream: `${base}:stream`,
+    // The key is checked to have no braces, so it stays in the channel's slot.
+    idempotency: (key) => `${base}:idem:${key}`,
   };
 }

@@ -1,5 +1,12 @@
-import type { Bus, BusListener, BusStart } from '@sse/core';
-import { BusGuard, SseError, toError, withDeadline } from '@sse/core';
+import type { Bus, BusAppend, BusListener, BusPublishOptions, BusStart } from '@sse/core';
+import {
+  BusGuard,
+  checkIdempotencyKey,
+  idempotencyWindowOf,
+  SseError,
+  toError,
+  withDeadline,
+} from '@sse/core';
 import { assertCanPublish, connectBoth, startFailure } from './bus-guards.js';
 import {
   type BusConnections,
@@ -7,7 +14,6 @@ import {
   type StatusWatch,
   watchStatus,
 } from './connection.js';
-import { unavailable } from './errors.js';
 import { channelKeys } from './keys.js';
 import type { RedisPubSubBusOptions } from './options.js';
 import {
@@ -17,8 +23,15 @@ import {
   encodePosition,
   newEpoch,
 } from './position.js';
+import { parseAppend, publishWithin } from './publish-reply.js';
 import { type ResolvedCommon, resolveCommon } from './resolve.js';
-import { PUBSUB_HEAD, PUBSUB_PUBLISH, runScript } from './scripts.js';
+import {
+  type LuaScript,
+  PUBSUB_HEAD,
+  PUBSUB_PUBLISH,
+  PUBSUB_PUBLISH_ONCE,
+  runScript,
+} from './scripts.js';
 
 /**
  * Tracks the last delivered (epoch, sequence) and reports gaps: a sequence jump, an epoch
@@ -46,6 +59,8 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
   const tracker: Tracker = { epoch: undefined, sequence: 0, rebase: true };
   /** Messages that arrive while the head is being read wait here (see `syncHead`). */
   let held: [string, string][] | undefined;
+  /** How long a Redis idempotency key lives, from the hub at start. */
+  let windowMs = idempotencyWindowOf(undefined);
 
   const gap = (reason: string, resumeAt?: string): void => listener?.gap(reason, resumeAt);
 
@@ -127,6 +142,30 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
     }
   }
 
+  /**
+   * Runs a publish script within `publishTimeoutMs`, once this member's own subscriber is
+   * live: publishing while it is down would lose the entry for this member.
+   * @param extraKeys - KEYS after the epoch and the sequence.
+   * @param args - ARGV: the payload first; the epoch candidate and the channel are added.
+   */
+  function publishScript(
+    conn: BusConnections,
+    lua: LuaScript,
+    extraKeys: readonly string[],
+    [payload, ...rest]: readonly string[],
+  ): Promise<unknown> {
+    // One bound for both the wait and the script.
+    return publishWithin(guard, common.channel, common.publishTimeoutMs, async () => {
+      await watch?.whenReady(common.publishTimeoutMs);
+      return runScript(
+        conn.command,
+        lua,
+        [keys.epoch, keys.sequence, ...extraKeys],
+        [newEpoch(), payload ?? '', keys.pubsub, ...rest],
+      );
+    });
+  }
+
   async function subscribe(conn: BusConnections, resubscribe: boolean): Promise<void> {
     try {
       await conn.side.subscribe(keys.pubsub);
@@ -155,7 +194,9 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
   return {
     kind: 'redis-pubsub',
     retainsHistory: false,
-    async start(target: BusListener): Promise<BusStart> {
+    deduplicates: true,
+    async start(target: BusListener, startOptions): Promise<BusStart> {
+      windowMs = idempotencyWindowOf(startOptions);
       guard.beginStart();
       listener = target;
       const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
@@ -189,35 +230,25 @@ export function createPubSubBus(options: RedisPubSubBusOptions): Bus {
     },
     async publish(payload: string): Promise<string> {
       const conn = assertCanPublish(guard, payload, connections);
-      const deadline = Date.now() + common.publishTimeoutMs;
-      const attempt = async (): Promise<string> => {
-        // Publishing while our own subscriber is down would lose the entry for this member.
-        await watch?.whenReady(common.publishTimeoutMs);
-        const result = await runScript(
-          conn.command,
-          PUBSUB_PUBLISH,
-          [keys.epoch, keys.sequence],
-          [newEpoch(), payload, keys.pubsub],
+      const result = await publishScript(conn, PUBSUB_PUBLISH, [], [payload]);
+      if (typeof result !== 'string' || !decodePubSubPosition(result)) {
+        throw new SseError(
+          'SSE_BUS_PROTOCOL',
+          `The publish script returned ${JSON.stringify(result)}, expected "<epoch>:<sequence>".`,
         );
-        if (typeof result !== 'string' || !decodePubSubPosition(result)) {
-          throw new SseError(
-            'SSE_BUS_PROTOCOL',
-            `The publish script returned ${JSON.stringify(result)}, expected "<epoch>:<sequence>".`,
-          );
-        }
-        return result;
-      };
-      try {
-        return await withDeadline(
-          attempt(),
-          Math.max(1, deadline - Date.now()),
-          () => new Error(`timed out after ${common.publishTimeoutMs} ms (publishTimeoutMs)`),
-        );
-      } catch (error) {
-        if (guard.isClosed) throw guard.closedError('publish');
-        if (error instanceof SseError) throw error;
-        throw unavailable(`publish to channel "${common.channel}"`, error);
       }
+      return result;
+    },
+    async publishOnce(payload: string, options: BusPublishOptions): Promise<BusAppend> {
+      const conn = assertCanPublish(guard, payload, connections);
+      const key = checkIdempotencyKey(options?.key, 'key');
+      const reply = await publishScript(
+        conn,
+        PUBSUB_PUBLISH_ONCE,
+        [keys.idempotency(key)],
+        [payload, String(windowMs)],
+      );
+      return parseAppend(reply, (position) => decodePubSubPosition(position) !== undefined);
     },
     comparePositions(a: string, b: string): number | undefined {
       return comparePositionsWith(decodePubSubPosition, compareSequences, a, b);

@@ -12,6 +12,9 @@ import { createStreamsBus } from './streams-bus.js';
  *   messages during a disconnect are reported through `listener.gap()`.
  * - `mode: 'streams'` (the default): durable; clients that reconnect to any instance replay from Redis.
  *
+ * Both modes deduplicate: a publish with an idempotency key is appended once per window, in
+ * the same Lua script as the append.
+ *
  * @param options - see {@link RedisBusOptions}.
  * @returns a {@link Bus} to pass to `createHub({ bus })`.
  * @throws SseError `SSE_INVALID_OPTION` for an unknown mode or an invalid option.

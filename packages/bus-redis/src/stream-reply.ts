@@ -1,6 +1,10 @@
 import { SseError } from '@sse/core';
 import { compareStreamIds } from './position.js';
 
+/** Whether Redis answered that the stream does not exist (yet). */
+export const isNoSuchKey = (error: unknown): boolean =>
+  error instanceof Error && /no such key/i.test(error.message);
+
 /** The facts of `XINFO STREAM` the bus needs. */
 export interface StreamInfo {
   readonly length: number;

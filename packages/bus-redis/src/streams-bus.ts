@@ -1,5 +1,19 @@
-import type { Bus, BusEntry, BusListener, BusStart, HistoryResult } from '@sse/core';
-import { BusGuard, SseError, toError, withDeadline } from '@sse/core';
+import type {
+  Bus,
+  BusAppend,
+  BusListener,
+  BusPublishOptions,
+  BusStart,
+  HistoryResult,
+} from '@sse/core';
+import {
+  BusGuard,
+  checkIdempotencyKey,
+  idempotencyWindowOf,
+  SseError,
+  toError,
+  withDeadline,
+} from '@sse/core';
 import { assertCanPublish, connectBoth, startFailure } from './bus-guards.js';
 import {
   type BusConnections,
@@ -7,7 +21,6 @@ import {
   type StatusWatch,
   watchStatus,
 } from './connection.js';
-import { unavailable } from './errors.js';
 import { channelKeys } from './keys.js';
 import {
   checkRetention,
@@ -22,23 +35,24 @@ import {
   encodePosition,
   newEpoch,
 } from './position.js';
+import { parseAppend, publishWithin } from './publish-reply.js';
 import { type ResolvedCommon, resolveCommon } from './resolve.js';
-import { runScript, STREAMS_PUBLISH } from './scripts.js';
+import { runScript, STREAMS_PUBLISH, STREAMS_PUBLISH_ONCE } from './scripts.js';
 import {
   entriesAfterAreGone,
+  isNoSuchKey,
   parseStreamEntries,
   parseStreamInfo,
   type RawStreamEntry,
 } from './stream-reply.js';
-
-const isNoSuchKey = (error: unknown): boolean =>
-  error instanceof Error && /no such key/i.test(error.message);
+import { readStreamHistory } from './streams-history.js';
 
 /**
  * Redis Streams bus: durable and replayable. `XADD` under a retention bound; every member
  * tails the stream with a blocking `XREAD` on its own connection, from the last id it
  * delivered, so a dropped connection resumes with no loss and no duplicate. Positions are
- * `<epoch>:<stream id>`; `readAfter` reads history with an exclusive `XRANGE`.
+ * `<epoch>:<stream id>`; `readAfter` reads history with an exclusive `XRANGE`. A keyed
+ * publish checks and sets its idempotency key in the same Lua script as the `XADD`.
  */
 export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
   const common: ResolvedCommon = resolveCommon(options);
@@ -58,6 +72,8 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
   let lastEpoch: string | undefined;
   let reading: Promise<void> | undefined;
   let reconnected = false;
+  /** How long a Redis idempotency key lives, from the hub at start. */
+  let windowMs = idempotencyWindowOf(undefined);
 
   function deliver(raw: readonly RawStreamEntry[]): void {
     for (const entry of raw) {
@@ -159,7 +175,9 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
   return {
     kind: 'redis-streams',
     retainsHistory: true,
-    async start(target: BusListener): Promise<BusStart> {
+    deduplicates: true,
+    async start(target: BusListener, startOptions): Promise<BusStart> {
+      windowMs = idempotencyWindowOf(startOptions);
       guard.beginStart();
       listener = target;
       const conn = openConnections(common.redis, common.clientOptions, common.defaultUrl);
@@ -198,22 +216,14 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
     },
     async publish(payload: string): Promise<string> {
       const conn = assertCanPublish(guard, payload, connections);
-      let result: unknown;
-      try {
-        result = await withDeadline(
-          runScript(
-            conn.command,
-            STREAMS_PUBLISH,
-            [keys.epoch, keys.stream],
-            [newEpoch(), payload, ...trim],
-          ),
-          common.publishTimeoutMs,
-          () => new Error(`timed out after ${common.publishTimeoutMs} ms (publishTimeoutMs)`),
-        );
-      } catch (error) {
-        if (guard.isClosed) throw guard.closedError('publish');
-        throw unavailable(`publish to channel "${common.channel}"`, error);
-      }
+      const result = await publishWithin(guard, common.channel, common.publishTimeoutMs, () =>
+        runScript(
+          conn.command,
+          STREAMS_PUBLISH,
+          [keys.epoch, keys.stream],
+          [newEpoch(), payload, ...trim],
+        ),
+      );
       const [epoch, id] = Array.isArray(result) ? result.map(String) : [];
       const position = epoch !== undefined && id !== undefined ? encodePosition(epoch, id) : '';
       if (!decodeStreamPosition(position)) {
@@ -224,58 +234,22 @@ export function createStreamsBus(options: RedisStreamsBusOptions): Bus {
       }
       return position;
     },
+    async publishOnce(payload: string, options: BusPublishOptions): Promise<BusAppend> {
+      const conn = assertCanPublish(guard, payload, connections);
+      const key = checkIdempotencyKey(options?.key, 'key');
+      const reply = await publishWithin(guard, common.channel, common.publishTimeoutMs, () =>
+        runScript(
+          conn.command,
+          STREAMS_PUBLISH_ONCE,
+          [keys.epoch, keys.stream, keys.idempotency(key)],
+          [newEpoch(), payload, ...trim, String(windowMs)],
+        ),
+      );
+      return parseAppend(reply, (position) => decodeStreamPosition(position) !== undefined);
+    },
     async readAfter(position: string, limit: number): Promise<HistoryResult> {
       guard.assertUsable('read history');
-      const conn = connections!;
-      const decoded = typeof position === 'string' ? decodeStreamPosition(position) : undefined;
-      if (!decoded) return { ok: false, reason: 'malformed' };
-      const count = positiveInteger('limit', limit, 1);
-      let replies: [Error | null, unknown][] | null;
-      try {
-        // One transaction: the epoch, the stream's bounds and the entries are one snapshot.
-        replies = await withDeadline(
-          conn.command
-            .multi()
-            .get(keys.epoch)
-            .xinfo('STREAM', keys.stream)
-            .xrange(keys.stream, `(${decoded.id}`, '+', 'COUNT', count)
-            .exec(),
-          common.publishTimeoutMs,
-          () => new Error(`timed out after ${common.publishTimeoutMs} ms`),
-        );
-      } catch (error) {
-        throw unavailable(`read history of channel "${common.channel}"`, error);
-      }
-      if (replies?.length !== 3)
-        throw unavailable('read history', new Error('the transaction was aborted'));
-      const [[, epoch], [infoError, infoReply], [rangeError, rangeReply]] = replies as [
-        [Error | null, unknown],
-        [Error | null, unknown],
-        [Error | null, unknown],
-      ];
-      if (epoch !== decoded.epoch) return { ok: false, reason: 'epoch-mismatch' };
-      if (infoError) {
-        // No stream yet in this epoch: only its origin is a known position.
-        if (isNoSuchKey(infoError))
-          return decoded.id === '0-0'
-            ? { ok: true, entries: [] }
-            : { ok: false, reason: 'unknown-position' };
-        throw unavailable('read stream info', infoError);
-      }
-      if (rangeError) throw unavailable('read history', rangeError);
-      const info = parseStreamInfo(infoReply);
-      if (compareStreamIds(decoded.id, info.lastGeneratedId) > 0)
-        return { ok: false, reason: 'unknown-position' };
-      if (entriesAfterAreGone(info, decoded.id)) return { ok: false, reason: 'trimmed' };
-      const entries: BusEntry[] = [];
-      for (const raw of parseStreamEntries(rangeReply)) {
-        if (raw.payload === undefined) continue; // foreign entry, reported by the live reader
-        entries.push({
-          position: encodePosition(raw.epoch ?? decoded.epoch, raw.id),
-          payload: raw.payload,
-        });
-      }
-      return { ok: true, entries };
+      return readStreamHistory(connections!, keys, common, position, limit);
     },
     comparePositions(a: string, b: string): number | undefined {
       return comparePositionsWith(decodeStreamPosition, compareStreamIds, a, b);

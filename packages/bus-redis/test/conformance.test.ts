@@ -27,7 +27,7 @@ for (const mode of ['pubsub', 'streams'] as const) {
     name: `redis-${mode}`,
     test: { describe, it, afterEach },
     createBus: (channel) => createRedisBus({ mode, channel, keyPrefix, redis: SHARED_REDIS_URL }),
-    capabilities: { retainsHistory: mode === 'streams' },
+    capabilities: { retainsHistory: mode === 'streams', deduplicates: true },
     faults: {
       createBus: (channel) =>
         createRedisBus({

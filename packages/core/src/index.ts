@@ -5,20 +5,34 @@
 
 export type {
   Bus,
+  BusAppend,
   BusBase,
   BusCapabilities,
   BusEntry,
   BusListener,
+  BusPublishOptions,
   BusStart,
+  BusStartOptions,
   BusState,
   FleetingBus,
   HistoryMissReason,
   HistoryResult,
   RetainingBus,
 } from './bus/bus.js';
-export { MAX_POSITION_LENGTH } from './bus/bus.js';
-export { asBusError, BusGuard, busUnavailable, withDeadline } from './bus/kit/index.js';
-export type { MemoryBusOptions, MemoryLog } from './bus/memory-bus.js';
+export {
+  DEFAULT_IDEMPOTENCY_WINDOW_MS,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  MAX_POSITION_LENGTH,
+} from './bus/bus.js';
+export {
+  asBusError,
+  BusGuard,
+  busUnavailable,
+  checkIdempotencyKey,
+  idempotencyWindowOf,
+  withDeadline,
+} from './bus/kit/index.js';
+export type { MemoryBusOptions, MemoryLog, MemoryLogOptions } from './bus/memory-bus.js';
 export { createMemoryBus, createMemoryLog } from './bus/memory-bus.js';
 export type { SseErrorCode, SseErrorOptions } from './errors.js';
 export { isSseError, SseError, toError } from './errors.js';
@@ -26,7 +40,12 @@ export type { ShutdownOptions } from './hub/graceful-shutdown.js';
 export { createHub, Hub } from './hub/hub.js';
 export type { ConnectOptions, PublishMessage, PublishReceipt } from './hub/hub-api.js';
 export type { HubEvents, SseConnection } from './hub/hub-events.js';
-export type { AuthorizeContext, HubOptions, ReplayOptions } from './hub/hub-options.js';
+export type {
+  AuthorizeContext,
+  HubOptions,
+  IdempotencyOptions,
+  ReplayOptions,
+} from './hub/hub-options.js';
 export type { HubStats } from './hub/hub-stats.js';
 export type { SseRequest, SseResponse, SseSink } from './hub/response-sink.js';
 export { streamHeaders, writeRefusal } from './hub/response-sink.js';

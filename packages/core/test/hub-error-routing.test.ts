@@ -84,7 +84,11 @@ describe('errors land where they belong', () => {
     await vi.advanceTimersByTimeAsync(4_900);
     expect(receipt).toBeUndefined();
     await vi.advanceTimersByTimeAsync(200);
-    expect(receipt).toEqual({ id: expect.any(String), localRecipients: undefined });
+    expect(receipt).toEqual({
+      id: expect.any(String),
+      localRecipients: undefined,
+      duplicate: false,
+    });
   });
 
   it('warns once when an error has no listener', async () => {

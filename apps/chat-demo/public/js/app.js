@@ -19,10 +19,10 @@ function el(tag, className, text) {
   return node;
 }
 
-async function api(path, body) {
+async function api(path, body, headers = {}) {
   const response = await fetch(path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     credentials: 'same-origin',
     body: JSON.stringify(body),
   });
@@ -273,6 +273,42 @@ function renderRooms() {
   );
 }
 
+// ---- sending, safely retried ---------------------------------------------------------------
+// Every message gets an Idempotency-Key, made here and kept while the same text is being sent
+// to the same room. When a post fails without an answer that says what happened (the network
+// dropped, or a proxy answered 502/503/504 because an instance died after publishing), the
+// page retries with the same key, and so does the user pressing Send again: the server answers
+// a repeat with the first message's ids and never publishes it twice.
+
+/** @type {{ room: string, text: string, key: string } | null} */
+let pending = null;
+const RETRY_DELAYS_MS = [500, 1500];
+const UNKNOWN_OUTCOME = new Set([0, 502, 503, 504]);
+
+function idempotencyKey(room, text) {
+  if (pending?.room !== room || pending.text !== text) {
+    // getRandomValues works on plain http too (randomUUID needs a secure context).
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const key = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    pending = { room, text, key };
+  }
+  return pending.key;
+}
+
+async function postMessage(room, text) {
+  const headers = { 'idempotency-key': idempotencyKey(room, text) };
+  for (let attempt = 0; ; attempt++) {
+    const result = await api(
+      `/rooms/${encodeURIComponent(room)}/messages`,
+      { text },
+      headers,
+    ).catch(() => ({ status: 0, json: {} }));
+    if (!UNKNOWN_OUTCOME.has(result.status) || attempt >= RETRY_DELAYS_MS.length) return result;
+    $('send-error').textContent = 'Connection trouble; sending again…';
+    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+  }
+}
+
 $('composer').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('text').value;
@@ -280,13 +316,16 @@ $('composer').addEventListener('submit', async (event) => {
   $('send').disabled = true;
   $('send-error').textContent = '';
   try {
-    const { status, json } = await api(`/rooms/${encodeURIComponent(active)}/messages`, { text });
-    if (status === 201) $('text').value = '';
-    else if (status === 401) showLogin('Your session ended; pick a name again.');
+    const { status, json } = await postMessage(active, text);
+    if (status === 201) {
+      pending = null;
+      $('text').value = '';
+      $('send-error').textContent = '';
+    } else if (status === 401) showLogin('Your session ended; pick a name again.');
+    else if (status === 0)
+      $('send-error').textContent =
+        'Not sent: the server is unreachable. Your text is kept; try again.';
     else $('send-error').textContent = json.message ?? `Not sent (${status}); try again.`;
-  } catch {
-    $('send-error').textContent =
-      'Not sent: the server is unreachable. Your text is kept; try again.';
   } finally {
     $('send').disabled = false;
     $('text').focus();

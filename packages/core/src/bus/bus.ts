@@ -10,6 +10,10 @@
  * encode an epoch into positions so that a position is never reused after the broker lost
  * its data; call `listener.gap()` whenever entries may have been missed; run
  * `runBusConformance()` from `@sse/core/testing` against it.
+ *
+ * Idempotent publishing is optional: a bus whose broker can refuse a repeated key sets
+ * `deduplicates: true` and implements `publishOnce()`; for any other bus the hub drops
+ * repeated keys itself (see {@link BusCapabilities.deduplicates}).
  * @module
  */
 
@@ -27,6 +31,12 @@ export interface BusEntry {
 
 /** Longest position a bus may produce (and longest `Last-Event-ID` the hub accepts). */
 export const MAX_POSITION_LENGTH = 256;
+
+/** Longest idempotency key `hub.publish()` and `Bus.publishOnce()` accept. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+
+/** How long an idempotency key is remembered when nobody says: 5 minutes. */
+export const DEFAULT_IDEMPOTENCY_WINDOW_MS = 300_000;
 
 /** Connection state of a bus, reported through {@link BusListener.status}. */
 export type BusState = 'connecting' | 'ready' | 'reconnecting' | 'closed';
@@ -95,6 +105,41 @@ export type HistoryResult =
 export interface BusCapabilities {
   /** `readAfter` can reach entries older than the hub's in-memory window. */
   readonly retainsHistory: boolean;
+  /**
+   * The broker itself refuses a repeated idempotency key within the window, so a repeat never
+   * enters the log: the bus implements {@link BusBase.publishOnce}. Absent or `false`, the hub
+   * appends keyed entries with `publish()` and every instance drops an entry whose key it
+   * already delivered within the window (which cannot cover an instance that started between
+   * the two appends). @default false
+   */
+  readonly deduplicates?: boolean;
+}
+
+/** What the hub tells a bus when it starts it. Every field is optional for other callers. */
+export interface BusStartOptions {
+  /**
+   * How long an idempotency key is remembered, in ms: a `publishOnce()` with a key already
+   * used this long ago or less is a repeat. A bus that `deduplicates` configures its broker
+   * with it (an expiry, a duplicate window). @default DEFAULT_IDEMPOTENCY_WINDOW_MS
+   */
+  readonly idempotencyWindowMs?: number;
+}
+
+/** Options of one {@link BusBase.publishOnce}. */
+export interface BusPublishOptions {
+  /**
+   * The idempotency key: at most {@link MAX_IDEMPOTENCY_KEY_LENGTH} characters of
+   * `A–Z a–z 0–9 _ - . : /` (see `checkIdempotencyKey`). Unique per channel.
+   */
+  readonly key: string;
+}
+
+/** What {@link BusBase.publishOnce} resolves with. */
+export interface BusAppend {
+  /** The position of the entry that holds the key: the new one, or the first one for a repeat. */
+  readonly position: string;
+  /** `true` when nothing was appended because the key was used within the window. */
+  readonly duplicate: boolean;
 }
 
 /** What every bus has; see {@link Bus}. */
@@ -105,16 +150,29 @@ export interface BusBase extends BusCapabilities {
    * Connects and subscribes. Once it resolves, every entry appended afterwards (by any
    * member) is delivered to `listener`. Call once. Resolves with the log's position when
    * the subscription began (see {@link BusStart}).
+   * @param listener - what to report entries, state, gaps and errors to.
+   * @param options - what the hub passes (the idempotency window); older buses may ignore it.
    * @throws SseError `SSE_BUS_UNAVAILABLE` (as a rejection) when the broker cannot be
    *   reached within the bus's connect timeout.
    */
-  start(listener: BusListener): Promise<BusStart>;
+  start(listener: BusListener, options?: BusStartOptions): Promise<BusStart>;
   /**
    * Appends `payload`. Resolves with its position only after the broker accepted it.
    * Rejects with `SSE_BUS_CLOSED` after `close()`, and with `SSE_BUS_UNAVAILABLE`
    * (within a bounded time) when the broker is down. Never hangs forever.
    */
   publish(payload: string): Promise<string>;
+  /**
+   * Only on a bus that `deduplicates`: appends `payload` unless an entry with the same
+   * `options.key` was appended within the window (by any member), in one atomic step on the
+   * broker. A repeat appends nothing and resolves with the first entry's position and
+   * `duplicate: true`, so a publish retried after an ambiguous failure (a timeout after the
+   * broker accepted it) is delivered once and keeps its id. Rejects like {@link publish}.
+   *
+   * A separate method rather than an option of `publish()`, so that `publish()` keeps
+   * resolving with a plain position for every caller and every existing bus.
+   */
+  publishOnce?(payload: string, options: BusPublishOptions): Promise<BusAppend>;
   /**
    * Orders two positions of this bus: negative when `a` comes first, 0 when equal,
    * positive when `a` comes later; `undefined` when they cannot be compared (another epoch,

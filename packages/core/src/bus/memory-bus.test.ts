@@ -13,5 +13,5 @@ runBusConformance({
   name: 'memory',
   test: { describe, it, afterEach },
   createBus: (channel) => createMemoryBus({ log: logFor(channel) }),
-  capabilities: { retainsHistory: false },
+  capabilities: { retainsHistory: false, deduplicates: true },
 });

@@ -7,6 +7,7 @@ import type { Delivery } from './delivery.js';
 import { decodeEnvelope } from './envelope.js';
 import type { HubReporter } from './hub-reporter.js';
 import type { HubCounters } from './hub-stats.js';
+import type { IdempotencyLedger } from './idempotency-ledger.js';
 import type { Receipts } from './receipts.js';
 import type { Registry } from './registry.js';
 import type { ReplayWindow } from './replay-window.js';
@@ -21,12 +22,16 @@ export interface BusFeedParts {
   readonly receipts: Receipts;
   readonly counters: HubCounters;
   readonly reporter: HubReporter;
+  /** Its window is told to the bus at start: how long its broker remembers a key. */
+  readonly ledger: IdempotencyLedger;
 }
 
 /**
  * The hub's side of the bus ({@link BusListener}): every entry is encoded once, sent to the
  * live streams it is addressed to, kept in the replay window and counted for its receipt;
- * the bus's state, gaps and errors reach the application.
+ * the bus's state, gaps and errors reach the application. A keyed entry is recorded in the
+ * idempotency ledger first, which drops it when it repeats a key (on a bus that cannot
+ * refuse repeats itself): a dropped entry reaches no stream and no replay window.
  */
 export class BusFeed implements BusListener {
   private current: BusState = 'connecting';
@@ -44,10 +49,10 @@ export class BusFeed implements BusListener {
    *   `SSE_BUS_PROTOCOL` when it does not say where its log starts (it is then closed).
    */
   async start(): Promise<void> {
-    const { bus, reporter } = this.parts;
+    const { bus, reporter, ledger } = this.parts;
     let start: BusStart | undefined;
     try {
-      start = await bus.start(this);
+      start = await bus.start(this, { idempotencyWindowMs: ledger.windowMs });
     } catch (error) {
       throw isSseError(error)
         ? error
@@ -85,7 +90,8 @@ export class BusFeed implements BusListener {
   }
 
   readonly entry = (entry: BusEntry): void => {
-    const { counters, delivery, registry, catchUp, window, receipts, reporter } = this.parts;
+    const { counters, delivery, registry, catchUp, window, receipts, reporter, ledger } =
+      this.parts;
     counters.messagesIn++;
     let frame: Buffer;
     let envelope: ReturnType<typeof decodeEnvelope>;
@@ -102,6 +108,14 @@ export class BusFeed implements BusListener {
     } catch (error) {
       reporter.error(toError(error));
       return;
+    }
+    if (envelope.idempotency !== undefined) {
+      const first = ledger.admit(envelope.idempotency, entry.position);
+      if (first !== undefined) {
+        counters.repeatsDropped++;
+        receipts.repeated(entry.position, first);
+        return;
+      }
     }
     const seq = delivery.share(frame);
     let recipients = 0;

@@ -9,6 +9,7 @@ import { Delivery } from './delivery.js';
 import { encodeEnvelope } from './envelope.js';
 import { HubReporter } from './hub-reporter.js';
 import { HubCounters } from './hub-stats.js';
+import { ledgerFor } from './idempotency-ledger.js';
 import { Registry } from './registry.js';
 import { ReplayWindow } from './replay-window.js';
 import type { SseSink } from './response-sink.js';
@@ -54,6 +55,7 @@ function setup(bus: Bus, replay: Partial<{ maxEntries: number; maxReplayEntries:
     delivery,
     counters,
     reporter: new HubReporter(emitter),
+    ledger: ledgerFor(bus, { windowMs: 60_000, maxKeys: 100 }),
     replay: {
       maxEntries: 100,
       maxBytes: 1e9,

@@ -9,6 +9,7 @@ import { decodeEnvelope } from './envelope.js';
 import type { ResolvedHubOptions } from './hub-options.js';
 import type { HubReporter } from './hub-reporter.js';
 import type { HubCounters } from './hub-stats.js';
+import type { IdempotencyLedger, ReplayRepeats } from './idempotency-ledger.js';
 import { addresses, type Registry } from './registry.js';
 import type { ReplayWindow, WindowEntry } from './replay-window.js';
 
@@ -21,6 +22,7 @@ export interface CatchUpParts {
   readonly counters: HubCounters;
   readonly reporter: HubReporter;
   readonly replay: ResolvedHubOptions['replay'];
+  readonly ledger: IdempotencyLedger;
 }
 
 /** One page of history, replayed; or why history cannot prove continuity. */
@@ -37,6 +39,9 @@ type HistoryPage = { entries: number; replayed: number; cursor: string } | strin
  * 4. otherwise, pages of the bus's history until its head, then live; entries this
  *    instance has not received yet are skipped when they arrive (`skipThrough`);
  * 5. no history, a foreign epoch, trimmed entries, or too far behind: reset, live.
+ *
+ * History may hold both appends of one idempotency key (on a bus that does not refuse
+ * repeats): the second is skipped, as the bus feed skipped it live.
  *
  * Also the place every reset is made: for one stream, or for all after a bus gap.
  */
@@ -110,6 +115,7 @@ export class CatchUp {
     const { window, counters, replay } = this.parts;
     let cursor = from;
     let replayed = 0;
+    const repeats = this.parts.ledger.replay();
     for (;;) {
       if (connection.isClosed) return;
       const fromWindow = window.after(cursor);
@@ -117,7 +123,7 @@ export class CatchUp {
         replayed += this.replayWindow(connection, cursor, fromWindow);
         break;
       }
-      const page = await this.replayHistoryPage(connection, cursor);
+      const page = await this.replayHistoryPage(connection, cursor, repeats);
       if (typeof page === 'string') return this.reset(connection, page);
       if (page.entries === 0) {
         // The cursor is the broker's head: nothing more was missed. If this instance has
@@ -179,7 +185,11 @@ export class CatchUp {
   }
 
   /** Reads one page of bus history after `cursor`; returns a reset reason on failure. */
-  private async replayHistoryPage(connection: Connection, cursor: string): Promise<HistoryPage> {
+  private async replayHistoryPage(
+    connection: Connection,
+    cursor: string,
+    repeats: ReplayRepeats | undefined,
+  ): Promise<HistoryPage> {
     const { bus, counters, reporter, replay, delivery } = this.parts;
     if (!bus.retainsHistory || !bus.readAfter) return 'unknown-last-event-id';
     let result: Awaited<ReturnType<NonNullable<Bus['readAfter']>>>;
@@ -197,6 +207,11 @@ export class CatchUp {
       next = entry.position;
       try {
         const envelope = decodeEnvelope(entry.payload);
+        // Every keyed entry is looked at, whoever it is for, as the bus feed does live.
+        if (envelope.idempotency && repeats?.repeats(envelope.idempotency, entry.position)) {
+          counters.repeatsDropped++;
+          continue;
+        }
         if (!addresses(envelope.target, connection)) continue;
         delivery.stage(
           connection,

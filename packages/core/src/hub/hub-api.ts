@@ -21,6 +21,16 @@ export interface PublishMessage {
   readonly event?: string | undefined;
   /** Anything the serializer accepts (JSON by default). */
   readonly data: unknown;
+  /**
+   * Makes a retry safe: publishes with the same key within the hub's `idempotency.windowMs`
+   * are one message, delivered once to every stream on every instance (live and in replays),
+   * and each resolves with the first one's id (`duplicate: true` for the repeats). The first
+   * message wins: a repeat's own data is not sent. Use a fresh key per message (a UUID) and
+   * the same key when you retry it, e.g. after a timeout or a 502 that left you unsure
+   * whether it went out. 1–128 characters of `A–Z a–z 0–9 _ - . : /`; keys are shared by
+   * everyone publishing on the channel, so prefix one that a user chose with that user.
+   */
+  readonly idempotencyKey?: string | undefined;
 }
 
 /** What `hub.publish()` resolves with. */
@@ -32,4 +42,9 @@ export interface PublishReceipt {
    * had not received its own message back from the bus within 5 s.
    */
   readonly localRecipients: number | undefined;
+  /**
+   * `true` when the message's idempotency key was already published within the window: this
+   * call delivered nothing new, `id` is the first message's and `localRecipients` is 0.
+   */
+  readonly duplicate: boolean;
 }

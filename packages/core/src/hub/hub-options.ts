@@ -1,4 +1,4 @@
-import type { Bus } from '../bus/bus.js';
+import { type Bus, DEFAULT_IDEMPOTENCY_WINDOW_MS } from '../bus/bus.js';
 import { SseError } from '../errors.js';
 import type { SseRequest } from './response-sink.js';
 import type { DropPolicy } from './stream-outcomes.js';
@@ -22,6 +22,27 @@ export interface ReplayOptions {
   readonly historyPageSize?: number;
   /** A reconnect that would replay more than this gets a reset instead. @default 10000 */
   readonly maxReplayEntries?: number;
+}
+
+/**
+ * Idempotent publishing (`publish({ idempotencyKey })`). Give every instance the same values:
+ * on a bus that does not deduplicate (Kafka), each instance applies them to what it delivers.
+ */
+export interface IdempotencyOptions {
+  /**
+   * How long a key is remembered: a publish with a key used this long ago or less is a
+   * repeat. Long enough for your slowest retry; the broker keeps one small record per keyed
+   * message for this long (a Redis key, a JetStream message id). From 1 s to 1 day.
+   * @default 300000 (5 minutes)
+   */
+  readonly windowMs?: number;
+  /**
+   * Keys this instance remembers (about 200 bytes each). On a bus that deduplicates it only
+   * saves broker round trips; on one that does not (Kafka) it is the filter, so it must hold
+   * the keyed messages of a whole window, or the window is shorter in effect.
+   * @default 10000
+   */
+  readonly maxKeys?: number;
 }
 
 /** Options for {@link createHub}. Every one has a production-sane default. */
@@ -51,6 +72,8 @@ export interface HubOptions {
   readonly maxPayloadBytes?: number;
   /** Replay window and history settings. */
   readonly replay?: ReplayOptions;
+  /** Idempotent publishing: how long and how many keys are remembered. */
+  readonly idempotency?: IdempotencyOptions;
   /** Open streams on this instance. @default Infinity */
   readonly maxConnections?: number;
   /** Open streams per user on this instance. @default Infinity */
@@ -94,6 +117,7 @@ export interface ResolvedHubOptions {
   readonly serializer: (data: unknown) => string;
   readonly maxPayloadBytes: number;
   readonly replay: Required<ReplayOptions>;
+  readonly idempotency: Required<IdempotencyOptions>;
   readonly maxConnections: number;
   readonly maxConnectionsPerUser: number;
   readonly maxConnectionsPerClient: number;
@@ -107,6 +131,7 @@ export interface ResolvedHubOptions {
  */
 export function resolveHubOptions(options: HubOptions): ResolvedHubOptions {
   const replay = options.replay ?? {};
+  const idempotency = options.idempotency ?? {};
   const resolved: ResolvedHubOptions = {
     keepAliveMs: options.keepAliveMs ?? 15_000,
     retryMs: options.retryMs ?? 2_000,
@@ -122,6 +147,10 @@ export function resolveHubOptions(options: HubOptions): ResolvedHubOptions {
       maxAgeMs: replay.maxAgeMs ?? 300_000,
       historyPageSize: replay.historyPageSize ?? 500,
       maxReplayEntries: replay.maxReplayEntries ?? 10_000,
+    },
+    idempotency: {
+      windowMs: idempotency.windowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS,
+      maxKeys: idempotency.maxKeys ?? 10_000,
     },
     maxConnections: options.maxConnections ?? Number.POSITIVE_INFINITY,
     maxConnectionsPerUser: options.maxConnectionsPerUser ?? Number.POSITIVE_INFINITY,
@@ -140,6 +169,19 @@ export function resolveHubOptions(options: HubOptions): ResolvedHubOptions {
   atLeast('replay.maxAgeMs', resolved.replay.maxAgeMs, 0);
   atLeast('replay.historyPageSize', resolved.replay.historyPageSize, 1);
   atLeast('replay.maxReplayEntries', resolved.replay.maxReplayEntries, 0);
+  atLeast('idempotency.windowMs', resolved.idempotency.windowMs, 1_000);
+  atLeast('idempotency.maxKeys', resolved.idempotency.maxKeys, 1);
+  if (
+    resolved.idempotency.windowMs > 86_400_000 ||
+    !Number.isInteger(resolved.idempotency.windowMs)
+  ) {
+    // An upper bound catches a unit mistake, and keeps the broker's records (one per keyed
+    // message, kept for the whole window) from piling up.
+    throw new SseError(
+      'SSE_INVALID_OPTION',
+      `idempotency.windowMs must be a whole number of ms from 1000 to 86400000 (1 day), got ${resolved.idempotency.windowMs}.`,
+    );
+  }
   atLeast('maxConnections', resolved.maxConnections, 1);
   atLeast('maxConnectionsPerUser', resolved.maxConnectionsPerUser, 1);
   atLeast('maxConnectionsPerClient', resolved.maxConnectionsPerClient, 1);

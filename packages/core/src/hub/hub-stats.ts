@@ -32,6 +32,14 @@ export interface HubStats {
     /** Reset events sent (unknown, too old, malformed, foreign epoch, gaps, drops). */
     readonly resets: number;
   };
+  readonly idempotency: {
+    /** `publish()` calls answered as the repeat of a key published within the window. */
+    readonly repeats: number;
+    /** Bus entries dropped as repeats, live and in replays (only on a bus that does not deduplicate). */
+    readonly dropped: number;
+    /** Keys this instance remembers. */
+    readonly keys: number;
+  };
   readonly bus: {
     readonly kind: string;
     readonly state: BusState;
@@ -70,6 +78,8 @@ export class HubCounters {
   resets = 0;
   busOutages = 0;
   busGaps = 0;
+  repeatsAnswered = 0;
+  repeatsDropped = 0;
 }
 
 /** The gauges a stats snapshot reads besides the counters. */
@@ -80,6 +90,7 @@ export interface StatsGauges {
   readonly rooms: number;
   readonly windowEntries: number;
   readonly windowBytes: number;
+  readonly idempotencyKeys: number;
   readonly busKind: string;
   readonly busState: BusState;
 }
@@ -107,6 +118,11 @@ export function snapshotStats(counters: HubCounters, gauges: StatsGauges): HubSt
       replayedFrames: c.replayedFrames,
       historyReads: c.historyReads,
       resets: c.resets,
+    },
+    idempotency: {
+      repeats: c.repeatsAnswered,
+      dropped: c.repeatsDropped,
+      keys: gauges.idempotencyKeys,
     },
     bus: { kind: gauges.busKind, state: gauges.busState, outages: c.busOutages, gaps: c.busGaps },
   };

@@ -16,6 +16,7 @@ import type { HubEvents, SseConnection } from './hub-events.js';
 import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './hub-options.js';
 import { HubReporter } from './hub-reporter.js';
 import { HubCounters, type HubStats, snapshotStats } from './hub-stats.js';
+import { type IdempotencyLedger, ledgerFor } from './idempotency-ledger.js';
 import { Publisher } from './publisher.js';
 import { Receipts } from './receipts.js';
 import { Registry } from './registry.js';
@@ -38,8 +39,8 @@ export interface Hub {
  *
  * A facade over named parts, each owning its state: {@link Admission} (who may open a
  * stream), {@link CatchUp} (from a Last-Event-ID to live), {@link Delivery} (staging and the
- * one flush), {@link BusFeed} (entries from the bus to the streams), {@link Receipts}
- * (local delivery counts), {@link Heartbeat} and {@link GracefulShutdown}.
+ * one flush), {@link BusFeed} (bus to streams), {@link Publisher} (with the keys seen, its
+ * {@link IdempotencyLedger}), {@link Receipts}, {@link Heartbeat} and {@link GracefulShutdown}.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: typed events, see the interface above.
 export class Hub extends EventEmitter {
@@ -50,6 +51,7 @@ export class Hub extends EventEmitter {
   private readonly options: ResolvedHubOptions;
   private readonly registry = new Registry();
   private readonly window: ReplayWindow;
+  private readonly ledger: IdempotencyLedger;
   private readonly counters = new HubCounters();
   private readonly reporter = new HubReporter(this);
   private readonly admission: Admission;
@@ -70,6 +72,7 @@ export class Hub extends EventEmitter {
     this.bus = options.bus ?? createMemoryBus();
     this.instanceId = options.instanceId ?? randomUUID().slice(0, 8);
     this.window = new ReplayWindow(this.options.replay);
+    this.ledger = ledgerFor(this.bus, this.options.idempotency);
     this.admission = new Admission(this.options, options);
     this.delivery = new Delivery(this.registry, this.options);
     const parts = {
@@ -79,11 +82,12 @@ export class Hub extends EventEmitter {
       delivery: this.delivery,
       counters: this.counters,
       reporter: this.reporter,
+      ledger: this.ledger,
     };
     this.catchUp = new CatchUp({ ...parts, replay: this.options.replay });
     this.feed = new BusFeed({ ...parts, catchUp: this.catchUp, receipts: this.receipts });
     this.heartbeat = new Heartbeat(this.registry, this.delivery, this.options);
-    this.publisher = new Publisher(this.bus, this.options, this.receipts, this.counters);
+    this.publisher = new Publisher({ ...parts, receipts: this.receipts }, this.options);
     const owner = createConnectionOwner({
       ...parts,
       limits: this.options,
@@ -189,21 +193,22 @@ export class Hub extends EventEmitter {
    * Sends a message to every stream the target names, on every instance. The data is
    * serialized and checked here; the frame is encoded once per instance and the same bytes
    * are written to every recipient.
+   * With an `idempotencyKey`, retries within the window are one message with one id.
    * @throws SseError `SSE_SERIALIZE_FAILED`, `SSE_PAYLOAD_TOO_LARGE`, `SSE_FRAME_INJECTION`
-   *   (event name), `SSE_INVALID_TARGET`, `SSE_SHUTTING_DOWN`, `SSE_BUS_UNAVAILABLE`.
-   *   Each failure is also emitted as an `error` event; no stream is affected.
+   *   (event name), `SSE_INVALID_TARGET`, `SSE_INVALID_FIELD` (idempotency key),
+   *   `SSE_SHUTTING_DOWN`, `SSE_BUS_UNAVAILABLE`. Each is also an `error` event.
    * @example
    * ```ts
-   * await hub.publish({ to: { room: 'lobby' }, event: 'message', data: { text: 'hi' } });
+   * await hub.publish({ to: { room: 'lobby' }, data: { text: 'hi' }, idempotencyKey: uuid });
    * ```
    */
   async publish(message: PublishMessage): Promise<PublishReceipt> {
     try {
       if (this.stopping)
         throw new SseError('SSE_SHUTTING_DOWN', 'Cannot publish: the hub is shutting down.');
-      const payload = this.publisher.prepare(message);
+      const prepared = this.publisher.prepare(message);
       await this.ready();
-      return await this.publisher.send(payload);
+      return await this.publisher.send(prepared);
     } catch (error) {
       this.counters.publishErrors++;
       const typed = isSseError(error)
@@ -238,6 +243,7 @@ export class Hub extends EventEmitter {
       rooms: this.registry.byRoom.size,
       windowEntries: this.window.size,
       windowBytes: this.window.byteSize,
+      idempotencyKeys: this.ledger.size,
       busKind: this.bus.kind,
       busState: this.feed.state,
     });
@@ -250,10 +256,7 @@ export class Hub extends EventEmitter {
 
   /** Distinct users with a live stream in a room on this instance (local presence). */
   roomUsers(room: string): string[] {
-    const users = new Set<string>();
-    for (const c of this.registry.byRoom.get(room) ?? [])
-      if (c.user !== undefined) users.add(c.user);
-    return [...users];
+    return this.registry.usersIn(room);
   }
 
   /** A live stream on this instance by id. */

@@ -4,18 +4,24 @@ export const LOCAL_DELIVERY_TIMEOUT_MS = 5_000;
 const RECENT_DELIVERIES = 256;
 
 /**
+ * What became of an entry on this instance: the number of streams it was sent to, or, when
+ * the hub dropped it as the repeat of an idempotency key, the position of the first entry.
+ */
+export type LocalOutcome = number | { readonly repeatOf: string };
+
+/**
  * Local delivery counts for `publish()`: how many streams on this instance were sent an entry
  * this instance published. The bus may hand the entry back before or after `publish()` hears
  * its position, so both orders meet here. One timer serves every waiting receipt.
  */
 export class Receipts {
-  /** Counts of entries delivered before anyone asked, newest last. */
-  private readonly recent = new Map<string, number>();
+  /** Outcomes of entries delivered before anyone asked, newest last. */
+  private readonly recent = new Map<string, LocalOutcome>();
   /** This instance's publishes the bus has not yet confirmed: their counts are kept. */
   private ownInFlight = 0;
   private readonly waiters = new Map<
     string,
-    { resolve: (n: number | undefined) => void; deadline: number }
+    { resolve: (outcome: LocalOutcome | undefined) => void; deadline: number }
   >();
   /** Armed only while receipts wait, for the oldest one. */
   private timer: NodeJS.Timeout | undefined;
@@ -31,10 +37,10 @@ export class Receipts {
   }
 
   /**
-   * The count for `position`: at once when its entry was already delivered, else once it is,
-   * or `undefined` after {@link LOCAL_DELIVERY_TIMEOUT_MS}.
+   * The outcome for `position`: at once when its entry was already delivered, else once it
+   * is, or `undefined` after {@link LOCAL_DELIVERY_TIMEOUT_MS}.
    */
-  countFor(position: string): Promise<number | undefined> | number {
+  outcomeOf(position: string): Promise<LocalOutcome | undefined> | LocalOutcome {
     const known = this.recent.get(position);
     if (known !== undefined) {
       this.recent.delete(position);
@@ -48,13 +54,22 @@ export class Receipts {
 
   /** Records how many local streams the entry at `position` was sent to. */
   delivered(position: string, recipients: number): void {
+    this.settle(position, recipients);
+  }
+
+  /** Records that the entry at `position` was dropped as a repeat of the one at `first`. */
+  repeated(position: string, first: string): void {
+    this.settle(position, { repeatOf: first });
+  }
+
+  private settle(position: string, outcome: LocalOutcome): void {
     const waiter = this.waiters.get(position);
     if (waiter) {
       this.waiters.delete(position);
-      waiter.resolve(recipients);
+      waiter.resolve(outcome);
       return;
     }
-    this.recent.set(position, recipients);
+    this.recent.set(position, outcome);
     // Bounded, but never below what this instance's own publishes still wait for: a burst of
     // more than RECENT_DELIVERIES publishes in one turn must not lose its receipts.
     if (this.recent.size > RECENT_DELIVERIES + this.ownInFlight)

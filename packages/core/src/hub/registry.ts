@@ -34,6 +34,13 @@ export class Registry {
     return true;
   }
 
+  /** Distinct users with a live stream in `room` (local presence). */
+  usersIn(room: string): string[] {
+    const users = new Set<string>();
+    for (const c of this.byRoom.get(room) ?? []) if (c.user !== undefined) users.add(c.user);
+    return [...users];
+  }
+
   /** The local connections a target reaches. */
   recipients(target: ResolvedTarget): Iterable<Connection> {
     switch (target.kind) {

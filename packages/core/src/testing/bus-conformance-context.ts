@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Bus } from '../bus/bus.js';
+import type { Bus, BusStartOptions } from '../bus/bus.js';
 import type { BusConformanceOptions, ConformanceTestApi } from './bus-conformance.js';
 import type { BusRecording } from './bus-recording.js';
 
@@ -14,8 +14,19 @@ export interface SuiteContext {
   readonly timeoutMs: number;
   /** A channel no other case uses. */
   newChannel(): string;
-  /** Creates a member of `channel` (with `create`, or the suite's `createBus`) and starts it. */
-  join(channel: string, create?: (channel: string) => Bus | Promise<Bus>): Promise<Member>;
+  /**
+   * Creates a member of `channel` (with `create`, or the suite's `createBus`) and starts it
+   * (with `options`, as a hub would pass them).
+   */
+  join(
+    channel: string,
+    create?: (channel: string) => Bus | Promise<Bus>,
+    options?: BusStartOptions,
+  ): Promise<Member>;
+  /** Creates a member of `channel` with the suite's `createBus`, not started (for a hub). */
+  createBus(channel: string): Promise<Bus>;
+  /** Runs `cleanup` after the case, before its buses are closed. */
+  defer(cleanup: () => Promise<void>): void;
   /** Waits until `member` received `count` entries, within half the case's deadline. */
   received(member: Member, count: number, what: string): Promise<boolean>;
 }

@@ -1,4 +1,11 @@
-import type { Bus, BusEntry, BusStart, BusState } from '../bus/bus.js';
+import type {
+  Bus,
+  BusEntry,
+  BusListener,
+  BusStart,
+  BusStartOptions,
+  BusState,
+} from '../bus/bus.js';
 
 /** A started bus and everything it told its listener, in order. */
 export interface BusRecording {
@@ -17,6 +24,8 @@ export interface BusRecording {
 /**
  * Starts `bus` with a listener that records everything (what the hub would be told), for
  * tests of a bus on its own.
+ * @param bus - the bus, not started yet.
+ * @param options - what a hub would pass to `start()` (e.g. `{ idempotencyWindowMs }`).
  * @returns the recording, filled as the bus reports.
  * @throws whatever `bus.start()` rejects with.
  * @example
@@ -26,13 +35,13 @@ export interface BusRecording {
  * await waitFor(() => member.entries.length === 1, 5000, 'the entry');
  * ```
  */
-export async function startRecording(bus: Bus): Promise<BusRecording> {
+export async function startRecording(bus: Bus, options?: BusStartOptions): Promise<BusRecording> {
   const entries: BusEntry[] = [];
   const states: BusRecording['states'] = [];
   const gaps: BusRecording['gaps'] = [];
   const errors: Error[] = [];
   const timeline: string[] = [];
-  const start = await bus.start({
+  const listener: BusListener = {
     entry: (entry) => {
       entries.push(entry);
       timeline.push(entry.position);
@@ -46,6 +55,8 @@ export async function startRecording(bus: Bus): Promise<BusRecording> {
       errors.push(error);
       timeline.push('error');
     },
-  });
+  };
+  // Only a caller's options are passed: `start(listener)` stays what older buses expect.
+  const start = await (options === undefined ? bus.start(listener) : bus.start(listener, options));
   return { bus, start, entries, states, gaps, errors, timeline };
 }
