@@ -1,3 +1,4 @@
+import { EventSource } from 'eventsource';
 import { afterEach, describe, it } from 'vitest';
 import { serveStream } from '../src/index.js';
 import { runBindingConformance } from '../src/testing/binding-conformance.js';
@@ -19,4 +20,5 @@ runBindingConformance({
       await serveStream(hub, req, res, access);
     });
   },
+  EventSource,
 });

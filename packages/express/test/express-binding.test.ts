@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { runBindingConformance } from '@sse/core/testing';
+import { EventSource } from 'eventsource';
 import express from 'express';
 import { afterEach, describe, it } from 'vitest';
 import { sse } from '../src/index.js';
@@ -25,4 +26,5 @@ runBindingConformance({
         }),
     };
   },
+  EventSource,
 });

@@ -1,4 +1,5 @@
 import { runBindingConformance } from '@sse/core/testing';
+import { EventSource } from 'eventsource';
 import Koa2 from 'koa-2';
 import { afterEach, describe, it } from 'vitest';
 import { serveKoa } from './serve-koa.js';
@@ -8,6 +9,7 @@ runBindingConformance({
   test: { describe, it, afterEach },
   createServer: (hub, resolve) =>
     serveKoa(hub, { resolve: (ctx) => resolve(new URL(ctx.originalUrl, 'http://localhost')) }),
+  EventSource,
 });
 
 // The peer range promises Koa 2.15+ too: same suite, same router, a Koa 2 app.
@@ -20,4 +22,5 @@ runBindingConformance({
       { resolve: (ctx) => resolve(new URL(ctx.originalUrl, 'http://localhost')) },
       new Koa2(),
     ),
+  EventSource,
 });

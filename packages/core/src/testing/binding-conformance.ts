@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHub, type Hub } from '../hub/hub.js';
+import type { SseConnection } from '../hub/hub-events.js';
 import type { ConformanceTestApi } from './bus-conformance.js';
 import { SseReader } from './sse-reader.js';
 import { waitFor } from './wait-for.js';
@@ -17,6 +18,21 @@ export interface BindingServer {
   close(): Promise<void>;
 }
 
+/** The part of a WHATWG `EventSource` the reconnect case uses. */
+export interface EventSourceLike {
+  addEventListener(
+    type: string,
+    listener: (event: { readonly data: string; readonly lastEventId: string }) => void,
+  ): void;
+  close(): void;
+}
+
+/**
+ * An `EventSource` constructor: the `eventsource` package's in Node, or a runtime's own.
+ * Injected, so that `@sse/core` keeps zero runtime dependencies.
+ */
+export type EventSourceConstructor = new (url: string) => EventSourceLike;
+
 /** Options for {@link runBindingConformance}. */
 export interface BindingConformanceOptions {
   /** Shown in the suite's name, e.g. `express`. */
@@ -32,13 +48,33 @@ export interface BindingConformanceOptions {
     hub: Hub,
     resolve: (url: URL) => BindingResolution | Promise<BindingResolution>,
   ): Promise<BindingServer>;
+  /**
+   * A real client (e.g. `EventSource` from the `eventsource` package) for the case where the
+   * server drops a stream and the client reconnects with its Last-Event-ID by itself. That
+   * case is left out without it.
+   */
+  readonly EventSource?: EventSourceConstructor;
 }
 
 /**
  * The behaviour every framework binding shares, run against a real server: identity and
  * rooms from the resolver (sync or async), 401/403 from `null`/`false`, resolver errors
  * not swallowed, Last-Event-ID from the header or the query, limits answered with 429,
- * an unbuffered stream, and cleanup on disconnect.
+ * an unbuffered stream, cleanup on disconnect, and (with `EventSource`) a real client that
+ * reconnects with its Last-Event-ID and misses nothing.
+ *
+ * @example
+ * ```ts
+ * import { EventSource } from 'eventsource';
+ * import { afterEach, describe, it } from 'vitest';
+ * import { runBindingConformance } from '@sse/core/testing';
+ * runBindingConformance({
+ *   name: 'express',
+ *   test: { describe, it, afterEach },
+ *   createServer: (hub, resolve) => startExpressApp(hub, resolve),
+ *   EventSource,
+ * });
+ * ```
  */
 export function runBindingConformance(options: BindingConformanceOptions): void {
   const { test } = options;
@@ -146,6 +182,42 @@ export function runBindingConformance(options: BindingConformanceOptions): void 
       const second = await fetch(`${url}?user=solo`);
       assert.equal(second.status, 429);
     });
+
+    const RealEventSource = options.EventSource;
+    if (RealEventSource) {
+      test.it(
+        'a real EventSource receives messages, reconnects with Last-Event-ID and misses nothing',
+        async () => {
+          const { hub, url } = await setup(createHub({ retryMs: 50 }));
+          const connections: SseConnection[] = [];
+          hub.on('connect', (connection) => connections.push(connection));
+          const source = new RealEventSource(`${url}?user=eve&room=r`);
+          cleanups.push(() => source.close());
+          const received: string[] = [];
+          const lastIds: string[] = [];
+          source.addEventListener('chat', (event) => {
+            received.push(JSON.parse(event.data) as string);
+            lastIds.push(event.lastEventId);
+          });
+
+          await waitFor(() => connections.length === 1, 5000, 'the EventSource to connect');
+          await hub.publish({ to: { room: 'r' }, event: 'chat', data: 'one' });
+          await waitFor(() => received.length === 1, 5000, 'the first message');
+
+          // The server drops the stream; messages published meanwhile must arrive after the
+          // client reconnects with its Last-Event-ID.
+          connections[0]!.close();
+          await hub.publish({ to: { room: 'r' }, event: 'chat', data: 'two' });
+          await hub.publish({ to: { user: 'eve' }, event: 'chat', data: 'three' });
+          await waitFor(() => connections.length === 2, 5000, 'the EventSource to reconnect');
+          await hub.publish({ to: { room: 'r' }, event: 'chat', data: 'four' });
+          await waitFor(() => received.length === 4, 5000, 'every message');
+          assert.deepEqual(received, ['one', 'two', 'three', 'four']);
+          assert.equal(new Set(lastIds).size, 4);
+          assert.equal(hub.stats().replay.hits, 1);
+        },
+      );
+    }
 
     test.it('removes the stream when the client goes away', async () => {
       const { hub, url } = await setup();

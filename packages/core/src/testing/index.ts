@@ -9,6 +9,8 @@ export type {
   BindingConformanceOptions,
   BindingResolution,
   BindingServer,
+  EventSourceConstructor,
+  EventSourceLike,
 } from './binding-conformance.js';
 export { runBindingConformance } from './binding-conformance.js';
 export type {
