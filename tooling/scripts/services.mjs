@@ -1,7 +1,7 @@
 // Makes sure the local services the integration tests talk to are up: Redis on 6379 and
 // NATS with JetStream on 4222 (started from the machine's own binaries if they are down),
 // and Debian's Chromium for the browser tests. Kafka is started by @sse/bus-kafka's test
-// setup itself (tooling/kafka), so nothing is needed for it here.
+// setup itself (startPrivateKafka from @sse/brokers), so nothing is needed for it here.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { isListening, log, run } from './lib.mjs';

@@ -1,10 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 
@@ -148,64 +144,6 @@ export async function assertRedis(): Promise<void> {
   } finally {
     redis.disconnect();
   }
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts a private redis-server (nothing on disk) for fault tests. */
-export async function startPrivateRedis(): Promise<{
-  url: string;
-  child: ChildProcess;
-  dir: string;
-  stop(): Promise<void>;
-}> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-redis-'));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(
-      () => reject(new Error(`redis-server did not start:\n${out}`)),
-      10_000,
-    );
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('error', (error) =>
-      reject(new Error(`redis-server could not be started: ${error.message}`)),
-    );
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    child,
-    dir,
-    async stop() {
-      await stopProcess(child, 'SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** GET /healthz on a fresh TCP connection (keep-alive would pin one cluster worker). */

@@ -1,3 +1,4 @@
+import { freePort, startPrivateRedis } from '@sse/brokers';
 import { SseReader, waitFor } from '@sse/core/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,14 +8,12 @@ import { login, postJson } from './helpers.js';
 import {
   assertRedis,
   deleteNatsStream,
-  freePort,
   healthOnNewConnection,
   NATS_URL,
   REDIS_URL,
   runServerToExit,
   type ServerProcess,
   spawnServer,
-  startPrivateRedis,
   stopAll,
   stopProcess,
   uniqueChannel,
@@ -70,7 +69,7 @@ describe('graceful shutdown', () => {
 describe('health with a real broker', () => {
   it('answers 200 on /healthz with Redis up and 503 once Redis is down', async () => {
     const redis = await startPrivateRedis();
-    cleanups.push(() => redis.stop());
+    cleanups.push(() => redis.dispose());
     const { channel } = uniqueChannel();
     const server = await spawnServer({
       BUS: 'redis',
@@ -82,7 +81,7 @@ describe('health with a real broker', () => {
     expect(await health()).toBe(200);
     const body = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, unknown>;
     expect(body.bus).toMatch(/redis/);
-    await stopProcess(redis.child, 'SIGKILL');
+    await redis.kill();
     await waitFor(
       async () => (await health()) === 503,
       15_000,

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import type { PrivateKafka } from '@sse/brokers';
 import { runBusConformance } from '@sse/core/testing';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
-import type { KafkaBroker } from '../../../tooling/kafka/kafka.mjs';
 import { createKafkaBus } from '../src/index.js';
 import { testBroker } from './broker.js';
 
 const topicPrefix = `sse-test-${randomBytes(3).toString('hex')}.`;
 let brokers = '';
-let own: KafkaBroker | undefined;
+let own: PrivateKafka | undefined;
 
 beforeAll(async () => {
   ({ brokers, own } = await testBroker());
@@ -29,9 +29,7 @@ runBusConformance({
           createBus: (channel: string) =>
             createKafkaBus({ channel, brokers, topicPrefix, publishTimeoutMs: 4000 }),
           stop: () => own!.stop(),
-          start: async () => {
-            await own!.start();
-          },
+          start: () => own!.start(),
           keepsDataAcrossRestart: true,
         },
       }),

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import type { PrivateKafka } from '@sse/brokers';
 import type { Bus } from '@sse/core';
 import { type BusRecording, startRecording, waitFor } from '@sse/core/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KafkaBroker } from '../../../tooling/kafka/kafka.mjs';
 import { createKafkaBus, type KafkaBusOptions, type KafkaLike } from '../src/index.js';
 import { testBroker } from './broker.js';
 
 const topicPrefix = `sse-test-${randomBytes(3).toString('hex')}.`;
 let brokers = '';
-let own: KafkaBroker | undefined;
+let own: PrivateKafka | undefined;
 const open: Bus[] = [];
 let n = 0;
 

@@ -1,14 +1,14 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { PrivateKafka } from '@sse/brokers';
 import { SseReader } from '@sse/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KafkaBroker } from '../../../tooling/kafka/kafka.mjs';
 import { testBroker } from './broker.js';
 
 const topicPrefix = `sse-test-${randomBytes(3).toString('hex')}.`;
 let brokers = '';
-let own: KafkaBroker | undefined;
+let own: PrivateKafka | undefined;
 const children: ChildProcess[] = [];
 const readers: SseReader[] = [];
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { type PrivateNats, startPrivateNats } from '@sse/brokers';
 import { runBusConformance } from '@sse/core/testing';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { createNatsBus } from '../src/index.js';
-import { PrivateNats } from './private-nats.js';
 
 const SHARED = process.env.NATS_URL ?? '127.0.0.1:4222';
 // A distinct stream prefix per run; every stream it created is deleted afterwards.
@@ -12,7 +12,7 @@ const streamPrefix = `SSETEST_${randomBytes(3).toString('hex')}_`;
 let privateNats: PrivateNats;
 
 beforeAll(async () => {
-  privateNats = await PrivateNats.start();
+  privateNats = await startPrivateNats();
 });
 
 afterAll(async () => {
@@ -24,15 +24,18 @@ afterAll(async () => {
   await nc.close();
 });
 
+const createBus = (channel: string) =>
+  createNatsBus({ channel, nats: SHARED, streamPrefix, storage: 'memory' });
+
 runBusConformance({
   name: 'nats-jetstream',
   test: { describe, it, afterEach },
-  createBus: (channel) => createNatsBus({ channel, nats: SHARED, streamPrefix, storage: 'memory' }),
+  createBus,
   capabilities: { retainsHistory: true, deduplicates: true },
   faults: {
     createBus: (channel) =>
       createNatsBus({ channel, nats: privateNats.url, streamPrefix, publishTimeoutMs: 2000 }),
-    stop: () => privateNats.stop(),
+    stop: () => privateNats.kill(),
     start: () => privateNats.start(),
     // File storage: JetStream keeps what it acknowledged across a restart.
     keepsDataAcrossRestart: true,

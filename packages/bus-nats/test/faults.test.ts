@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { type PrivateNats, startPrivateNats } from '@sse/brokers';
 import type { Bus, BusState } from '@sse/core';
 import { waitFor } from '@sse/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import {
   type NatsBusOptions,
   parsePosition,
 } from '../src/index.js';
-import { PrivateNats } from './private-nats.js';
 
 /**
  * The bound the README's failure modes promise: after the server is back, delivery resumes
@@ -26,7 +26,7 @@ const open: Bus[] = [];
 let n = 0;
 
 beforeAll(async () => {
-  nats = await PrivateNats.start();
+  nats = await startPrivateNats();
 });
 afterEach(async () => {
   await Promise.all(open.splice(0).map((bus) => bus.close()));
@@ -91,7 +91,7 @@ describe('NATS bus faults on a private nats-server', () => {
       }
     })();
     await waitFor(() => reader.entries.length >= 100, 10_000, '100 entries before the kill');
-    await nats.stop();
+    await nats.kill();
     const killedAt = Date.now();
     await waitFor(() => refused > 0, 10_000, 'a publish to fail while the server is down');
     // The outage lasts 3 s: part of the scenario, not a wait for something to happen.
@@ -200,7 +200,7 @@ describe('NATS bus faults on a private nats-server', () => {
     const a = await member(channel, { storage: 'memory' });
     const old = await a.bus.publish('before the restart');
     await waitFor(() => a.entries.length === 1, 5_000, 'the first entry');
-    await nats.stop();
+    await nats.kill();
     await waitFor(() => a.states.at(-1) === 'reconnecting', 5_000, 'the bus to report the outage');
     await nats.start();
     await waitFor(() => a.gaps.length === 1, RESUME_BOUND_MS, 'the gap');

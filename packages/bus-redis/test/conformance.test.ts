@@ -1,8 +1,8 @@
+import { type PrivateRedis, startPrivateRedis } from '@sse/brokers';
 import { runBusConformance } from '@sse/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { createRedisBus } from '../src/index.js';
-import { type PrivateRedis, startPrivateRedis } from './private-redis.js';
 import { connectShared, deleteKeys, SHARED_REDIS_URL, uniquePrefix } from './shared-redis.js';
 
 // Both modes against the shared Redis (unique key prefix, deleted afterwards); the fault
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await deleteKeys(admin, keyPrefix);
   admin.disconnect();
-  await privateRedis?.stop();
+  await privateRedis?.dispose();
 });
 
 for (const mode of ['pubsub', 'streams'] as const) {
@@ -37,7 +37,7 @@ for (const mode of ['pubsub', 'streams'] as const) {
           redis: privateRedis.url,
           publishTimeoutMs: 2000,
         }),
-      stop: () => privateRedis.stop(),
+      stop: () => privateRedis.kill(),
       start: () => privateRedis.start(),
       keepsDataAcrossRestart: false,
     },

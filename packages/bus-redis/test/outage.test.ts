@@ -1,10 +1,10 @@
+import { type PrivateRedis, startPrivateRedis } from '@sse/brokers';
 import { isSseError } from '@sse/core';
 import { waitFor } from '@sse/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisBus } from '../src/index.js';
 import { type Member, startMember } from './member.js';
-import { type PrivateRedis, startPrivateRedis } from './private-redis.js';
 
 // Behaviour during and after an outage of a private redis-server (nothing persisted, so a
 // restart loses every key: the epoch must change).
@@ -20,7 +20,7 @@ afterEach(async () => {
   await redis.start(); // a failed case may leave it stopped
 });
 afterAll(async () => {
-  await redis?.stop();
+  await redis?.dispose();
 });
 
 async function join(
@@ -56,7 +56,7 @@ describe.each(['pubsub', 'streams'] as const)('%s mode on a private Redis', (mod
     const a = await join(mode, channel, 800);
     await a.bus.publish('before');
     await waitFor(() => a.entries.length === 1, 5000, 'the entry published before the outage');
-    await redis.stop();
+    await redis.kill();
     await waitFor(
       () => a.states.some((s) => s.state === 'reconnecting'),
       5000,
@@ -84,7 +84,7 @@ describe.each(['pubsub', 'streams'] as const)('%s mode on a private Redis', (mod
     const b = await join(mode, channel);
     const old = await a.bus.publish('old');
     await waitFor(() => b.entries.length === 1, 5000, 'member B to receive the first entry');
-    await redis.stop();
+    await redis.kill();
     await redis.start();
     const fresh = await waitFor(
       () => a.bus.publish('new').catch(() => undefined),

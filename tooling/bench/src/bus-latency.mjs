@@ -2,7 +2,7 @@
 // figures/buses.mjs for the method), printed one line per bus.
 //   node src/bus-latency.mjs [--smoke] [--json] [in-process redis-pubsub redis-streams nats kafka]
 // (after `pnpm build`). REDIS_URL / NATS_URL / KAFKA_BROKERS point elsewhere; without
-// KAFKA_BROKERS a broker is started from tooling/kafka. When redis-streams runs (not in smoke
+// KAFKA_BROKERS a private broker is started (@sse/brokers). When redis-streams runs (not in smoke
 // mode), it also prints the memory of a stream filled to the default retention.
 import { measureStreamRetention, runBuses } from './figures/buses.mjs';
 

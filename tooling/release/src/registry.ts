@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '@sse/brokers';
 
 /** A throwaway Verdaccio serving only what is published to it. */
 export interface LocalRegistry {
@@ -36,22 +36,6 @@ web:
 max_body_size: 50mb
 log: { type: stdout, format: pretty, level: warn }
 `;
-
-/** A port that was free a moment ago on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port from listen(0)')),
-      );
-    });
-  });
-}
 
 /** The Verdaccio CLI script of the installed devDependency. */
 function verdaccioBin(): string {

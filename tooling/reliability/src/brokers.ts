@@ -1,17 +1,15 @@
-import { startKafka } from '../../kafka/kafka.mjs';
+import {
+  type PrivateBroker,
+  startPrivateKafka,
+  startPrivateNats,
+  startPrivateRedis,
+} from '@sse/brokers';
 import type { BusKind } from './buses.mjs';
-import { PrivateNats, PrivateRedis } from './processes.js';
 
 /** A broker of its own for one fault test, killed (SIGKILL) and started again by PID. */
-export interface PrivateBroker {
+export interface BusBroker extends Pick<PrivateBroker, 'kill' | 'start' | 'dispose'> {
   /** Settings for `busFor()` and the instance processes (BUS, CHANNEL and the address). */
   readonly env: Record<string, string>;
-  /** kill -9: no shutdown, no goodbye. */
-  kill(): Promise<void>;
-  /** Starts it again on the same port and data; resolves once it accepts connections. */
-  start(): Promise<void>;
-  /** Kills it and deletes its data. */
-  dispose(): Promise<void>;
 }
 
 /**
@@ -22,33 +20,24 @@ export interface PrivateBroker {
 export async function privateBroker(
   kind: Exclude<BusKind, 'memory'>,
   channel: string,
-): Promise<PrivateBroker> {
+): Promise<BusBroker> {
   const common = { BUS: kind, CHANNEL: channel };
   if (kind === 'nats') {
-    const nats = await PrivateNats.start();
-    return {
-      env: { ...common, NATS_URL: nats.url, STREAM_PREFIX: 'SSEREL_' },
-      kill: () => nats.kill(),
-      start: () => nats.start(),
-      dispose: () => nats.dispose(),
-    };
+    const nats = await startPrivateNats();
+    return { ...lifecycle(nats), env: { ...common, NATS_URL: nats.url, STREAM_PREFIX: 'SSEREL_' } };
   }
   if (kind === 'kafka') {
-    const kafka = await startKafka();
+    const kafka = await startPrivateKafka();
     return {
+      ...lifecycle(kafka),
       env: { ...common, KAFKA_BROKERS: kafka.brokers, TOPIC_PREFIX: 'sse-rel.' },
-      kill: () => kafka.kill(),
-      start: async () => {
-        await kafka.start();
-      },
-      dispose: () => kafka.dispose(),
     };
   }
-  const redis = await PrivateRedis.start(kind === 'redis-streams');
-  return {
-    env: { ...common, REDIS_URL: redis.url, KEY_PREFIX: 'sse-rel:' },
-    kill: () => redis.kill(),
-    start: () => redis.start(),
-    dispose: () => redis.dispose(),
-  };
+  const redis = await startPrivateRedis({ appendOnly: kind === 'redis-streams' });
+  return { ...lifecycle(redis), env: { ...common, REDIS_URL: redis.url, KEY_PREFIX: 'sse-rel:' } };
+}
+
+/** The part a fault test uses (the brokers' methods are bound, so they are handed on as is). */
+function lifecycle(broker: PrivateBroker): Omit<BusBroker, 'env'> {
+  return { kill: broker.kill, start: broker.start, dispose: broker.dispose };
 }

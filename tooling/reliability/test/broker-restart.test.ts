@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { startPrivateRedis } from '@sse/brokers';
 import { createRedisBus } from '@sse/bus-redis';
 import { createHub } from '@sse/core';
 import { type ReadEvent, SseReader, waitFor } from '@sse/core/testing';
@@ -6,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { privateBroker } from '../src/brokers.js';
 import { busFor } from '../src/buses.mjs';
-import { PrivateRedis, startInstance } from '../src/processes.js';
+import { startInstance } from '../src/processes.js';
 import { deliveryViolations, numbersOf, SteadyPublisher } from '../src/steady-publisher.js';
 import { ArrivalClock, timeToResume } from '../src/time-to-resume.js';
 
@@ -138,7 +139,7 @@ describe.each(Object.keys(BOUND_MS) as Kind[])(
 
 describe('Redis pub/sub subscriber cut', () => {
   it('messages a subscriber missed are signalled with a reset, never silently', async () => {
-    const redis = await PrivateRedis.start(false);
+    const redis = await startPrivateRedis();
     cleanups.push(() => redis.dispose());
     const env = { BUS: 'redis-pubsub', REDIS_URL: redis.url, CHANNEL: 'restart' };
     const instance = await startInstance(env);

@@ -1,14 +1,14 @@
+import { type PrivateKafka, startPrivateKafka } from '@sse/brokers';
 import { createHub } from '@sse/core';
 import { SseReader, waitFor } from '@sse/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type KafkaBroker, startKafka } from '../../kafka/kafka.mjs';
 import { durableBusEnv } from '../src/bus-envs.js';
 import { busFor } from '../src/buses.mjs';
 import { deleteNatsStreams, deleteRedisKeys, startInstance } from '../src/processes.js';
 import { deliveryViolations, numbersOf, SteadyPublisher } from '../src/steady-publisher.js';
 
 const cleanups: (() => unknown)[] = [];
-let kafka: KafkaBroker | undefined;
+let kafka: PrivateKafka | undefined;
 afterAll(async () => {
   for (const fn of cleanups.reverse()) await fn();
   await kafka?.dispose();
@@ -18,7 +18,7 @@ describe.each(['redis-streams', 'nats', 'kafka'] as const)(
   'kill -9 of one of two instances (%s)',
   (kind) => {
     it('the client resumes on the other instance with every message exactly once, in order', async () => {
-      if (kind === 'kafka') kafka ??= await startKafka();
+      if (kind === 'kafka') kafka ??= await startPrivateKafka();
       const { env } = durableBusEnv(kind, 'crash', kafka?.brokers);
       if (kind === 'redis-streams')
         cleanups.push(() => deleteRedisKeys(env.REDIS_URL!, env.KEY_PREFIX!));

@@ -443,11 +443,11 @@ export async function runBuses({ kinds, smoke = false, log = () => {} } = {}) {
           continue;
         }
         if (kind === 'kafka' && !busConfig.kafkaBrokers) {
-          const { startKafka } = await import('../../../kafka/kafka.mjs');
-          log('kafka: starting a broker (tooling/kafka)');
-          kafkaBroker = await startKafka();
+          const { startPrivateKafka } = await import('@sse/brokers');
+          log('kafka: starting a private broker (@sse/brokers)');
+          kafkaBroker = await startPrivateKafka();
           busConfig.kafkaBrokers = kafkaBroker.brokers;
-          log(`kafka: broker ${kafkaBroker.brokers} started in ${kafkaBroker.startMs} ms`);
+          log(`kafka: broker ${kafkaBroker.brokers} started in ${kafkaBroker.lastStartMs} ms`);
         }
         const address = addresses[kind] ?? firstAddress(busConfig.kafkaBrokers, 9092);
         if (!(await isListening(address.port, address.host))) {
