@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { PrivateKafka } from '@sse/brokers';
-import { runBusConformance } from '@sse/core/testing';
+import { runBusConformance, runScaleOutConformance } from '@sse/core/testing';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { createKafkaBus } from '../src/index.js';
 import { testBroker } from './broker.js';
 
+// Both suites share one broker: a second JVM would cost more than the cases themselves.
 const topicPrefix = `sse-test-${randomBytes(3).toString('hex')}.`;
 let brokers = '';
 let own: PrivateKafka | undefined;
@@ -33,5 +34,17 @@ runBusConformance({
           keepsDataAcrossRestart: true,
         },
       }),
+  timeoutMs: 60_000,
+});
+
+runScaleOutConformance({
+  name: 'kafka (1 partition)',
+  test: { describe, it, beforeAll, afterAll, afterEach },
+  createBus: (channel) => createKafkaBus({ channel, brokers, topicPrefix }),
+  capabilities: {
+    retainsHistory: true,
+    // Positions are `<cluster epoch>:<partition>:<offset>`; no cluster is called `foreign`.
+    foreignEpoch: (position) => `foreign${position.slice(position.indexOf(':'))}`,
+  },
   timeoutMs: 60_000,
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { type PrivateNats, startPrivateNats } from '@sse/brokers';
-import { runBusConformance } from '@sse/core/testing';
+import { runBusConformance, runScaleOutConformance } from '@sse/core/testing';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { createNatsBus } from '../src/index.js';
 
@@ -39,6 +39,18 @@ runBusConformance({
     start: () => privateNats.start(),
     // File storage: JetStream keeps what it acknowledged across a restart.
     keepsDataAcrossRestart: true,
+  },
+  timeoutMs: 30_000,
+});
+
+runScaleOutConformance({
+  name: 'nats-jetstream',
+  test: { describe, it, beforeAll, afterAll, afterEach },
+  createBus,
+  capabilities: {
+    retainsHistory: true,
+    // Positions are `<epoch>:<sequence>`; the epoch `0` is no stream's creation time.
+    foreignEpoch: (position) => `0:${position.slice(position.indexOf(':') + 1)}`,
   },
   timeoutMs: 30_000,
 });

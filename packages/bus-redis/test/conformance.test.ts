@@ -1,5 +1,5 @@
 import { type PrivateRedis, startPrivateRedis } from '@sse/brokers';
-import { runBusConformance } from '@sse/core/testing';
+import { runBusConformance, runScaleOutConformance } from '@sse/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { createRedisBus } from '../src/index.js';
@@ -22,6 +22,10 @@ afterAll(async () => {
   await privateRedis?.dispose();
 });
 
+// Positions are `<epoch>:<id>` with a 16-hex-digit epoch; an all-zero one was never drawn.
+const foreignEpoch = (position: string): string =>
+  `0000000000000000:${position.slice(position.indexOf(':') + 1)}`;
+
 for (const mode of ['pubsub', 'streams'] as const) {
   runBusConformance({
     name: `redis-${mode}`,
@@ -41,5 +45,12 @@ for (const mode of ['pubsub', 'streams'] as const) {
       start: () => privateRedis.start(),
       keepsDataAcrossRestart: false,
     },
+  });
+
+  runScaleOutConformance({
+    name: `redis-${mode}`,
+    test: { describe, it, beforeAll, afterAll, afterEach },
+    createBus: (channel) => createRedisBus({ mode, channel, keyPrefix, redis: SHARED_REDIS_URL }),
+    capabilities: { retainsHistory: mode === 'streams', foreignEpoch },
   });
 }
