@@ -176,6 +176,32 @@ describe('CatchUp', () => {
     expect(catchUp.skipping).toBe(false);
   });
 
+  it('sends what reached this instance while a history read found the head', async () => {
+    // This instance lags: the client saw h-2 on another one. The read finds h-2 at the head,
+    // and while it is in flight h-2 and h-3 reach this instance, before the stream is live.
+    let answer: (result: HistoryResult) => void = () => undefined;
+    const bus: Bus = {
+      ...historyBus([]),
+      retainsHistory: true,
+      readAfter: () =>
+        new Promise((resolve) => {
+          answer = resolve;
+        }),
+    };
+    const { catchUp, window, stream, append, registry } = setup(bus, { maxEntries: 1 });
+    window.setOrigin('h-0');
+    append('h-1');
+    const { connection, wire } = stream();
+    const run = catchUp.run(connection, id('h-2'));
+    append('h-2');
+    append('h-3');
+    answer({ ok: true, entries: [] });
+    await run;
+    expect(ids(await wire())).toEqual(['h-3']);
+    expect(catchUp.skipping).toBe(false);
+    expect(registry.byId.has(connection.id)).toBe(true);
+  });
+
   it('stops reading history where the window takes over', async () => {
     const history = [1, 2, 3, 4, 5].map((n) => ({
       position: `h-${n}`,

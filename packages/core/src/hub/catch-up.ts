@@ -126,12 +126,13 @@ export class CatchUp {
       const page = await this.replayHistoryPage(connection, cursor, repeats);
       if (typeof page === 'string') return this.reset(connection, page);
       if (page.entries === 0) {
-        // The cursor is the broker's head: nothing more was missed. If this instance has
-        // not received everything up to it yet, skip those entries when they arrive.
-        if (!window.has(cursor)) {
-          connection.skipThrough = cursor;
-          this.skippers++;
-        }
+        // The cursor was the broker's head when the read ran. If this instance has received
+        // it, the window takes over on the next turn: entries that reached this instance
+        // while the read was in flight are there, and were not sent to this stream (it is
+        // not live yet). If it has not, skip those entries when they arrive.
+        if (window.has(cursor)) continue;
+        connection.skipThrough = cursor;
+        this.skippers++;
         break;
       }
       replayed += page.replayed;
