@@ -1,11 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { type PrivateNats, startPrivateNats } from '@sse/brokers';
 import { type Bus, createHub, isSseError } from '@sse/core';
 import { startRecording, waitFor } from '@sse/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,60 +14,19 @@ let n = 0;
 
 // A private nats-server that a case freezes (SIGSTOP) while a publish is in flight, so that
 // the acknowledgement comes after publishTimeoutMs from a server that stored the message.
-let frozenNats: { url: string; child: ChildProcess; dir: string } | undefined;
-
-/**
- * Resolves once `child` logs `line` (on stdout or stderr), rejects if it exits first. Its
- * own line, not an open port: another test file may hold that port (a private server it
- * restarts), and then this one fails to bind and exits.
- */
-function readyLine(child: ChildProcess, line: string, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`${what} not ready:\n${output}`)), 10_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes(line)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited (${code}) before it was ready:\n${output}`));
-    });
-  });
-}
+let frozenNats: PrivateNats | undefined;
 
 beforeAll(async () => {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sse-nats-idem-'));
-  const child = spawn(
-    process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server',
-    ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  frozenNats = { url: `127.0.0.1:${port}`, child, dir };
-  await readyLine(child, 'Server is ready', `nats-server on ${port}`);
+  frozenNats = await startPrivateNats();
 });
 
 afterEach(async () => {
-  frozenNats?.child.kill('SIGCONT');
+  frozenNats?.resume();
   await Promise.all(open.splice(0).map((bus) => bus.close()));
 });
 
 afterAll(async () => {
-  if (frozenNats && frozenNats.child.exitCode === null) {
-    const exited = new Promise((resolve) => frozenNats!.child.once('exit', resolve));
-    frozenNats.child.kill('SIGKILL');
-    await exited;
-    rmSync(frozenNats.dir, { recursive: true, force: true });
-  }
+  await frozenNats?.dispose();
   const nc = await connect({ servers: SHARED });
   const jsm = await jetstreamManager(nc);
   for await (const name of jsm.streams.names())
@@ -135,12 +90,12 @@ describe('NATS JetStream idempotency', () => {
     const b = await startRecording(bus(options));
     await a.bus.publish('warm-up');
     const key = `k-${randomUUID()}`;
-    frozenNats!.child.kill('SIGSTOP');
+    frozenNats!.pause();
     const failed = await a.bus.publishOnce!('hello', { key }).then(
       () => new Error('the publish did not fail while NATS was frozen'),
       (error: unknown) => error,
     );
-    frozenNats!.child.kill('SIGCONT');
+    frozenNats!.resume();
     expect(isSseError(failed, 'SSE_BUS_UNAVAILABLE'), String(failed)).toBe(true);
     await waitFor(() => b.entries.length === 2, 10_000, 'the message stored after all');
     const retry = await a.bus.publishOnce!('hello again', { key });

@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import http from 'node:http';
-import { createServer } from 'node:net';
+import { type PrivateRedis, startPrivateRedis } from '@sse/brokers';
 import { createHub, type Hub, isSseError } from '@sse/core';
 import { type BusRecording, SseReader, startRecording, waitFor } from '@sse/core/testing';
 import { Redis } from 'ioredis';
@@ -12,51 +10,13 @@ import { createRedisBus } from '../src/index.js';
 // A reply that arrives after publishTimeoutMs, from a Redis that did run the script: the
 // private redis-server is frozen (SIGSTOP) while the publish is in flight and thawed after
 // the bus gave up. Its own process, so the shared Redis is never paused.
-let redis: { url: string; child: ChildProcess };
+let redis: PrivateRedis;
 let admin: Redis;
 const cleanups: (() => Promise<void> | void)[] = [];
 const PUBLISH_TIMEOUT_MS = 300;
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-/**
- * Resolves once `child` logs `line`, rejects if it exits first. Its own line, not an open
- * port: another test file may hold that port (a private server it restarts), and then this
- * one fails to bind and exits.
- */
-function readyLine(child: ChildProcess, line: string, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`${what} not ready:\n${output}`)), 10_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(line)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited (${code}) before it was ready:\n${output}`));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  redis = { url: `redis://127.0.0.1:${port}`, child };
-  await readyLine(child, 'Ready to accept connections', `redis-server on port ${port}`);
+  redis = await startPrivateRedis();
   admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
 });
 
@@ -67,17 +27,14 @@ afterEach(async () => {
 
 afterAll(async () => {
   admin?.disconnect();
-  if (redis && redis.child.exitCode === null) {
-    redis.child.kill('SIGKILL');
-    await once(redis.child, 'exit');
-  }
+  await redis?.dispose();
 });
 
 function freeze(): void {
-  redis.child.kill('SIGSTOP');
+  redis.pause();
 }
 function thaw(): void {
-  if (redis?.child.exitCode === null) redis.child.kill('SIGCONT');
+  redis?.resume();
 }
 
 /** Runs `publish` while Redis is frozen; thaws it once the publish gave up (bounded). */

@@ -156,6 +156,8 @@ export class BrokerProcess {
     const pid = this.child?.pid;
     if (pid === undefined) return;
     signalByPid(pid, signal);
+    // A frozen process (SIGSTOP) acts on anything but SIGKILL only once it runs again.
+    if (signal !== 'SIGKILL') signalByPid(pid, 'SIGCONT');
     const timer =
       signal === 'SIGKILL'
         ? undefined
@@ -167,6 +169,17 @@ export class BrokerProcess {
   /** `kill -9` by PID: no shutdown at all, as in a crash. Resolves once it exited. */
   kill(): Promise<void> {
     return this.stop('SIGKILL');
+  }
+
+  /**
+   * Sends `signal` by PID while it runs (`SIGSTOP`/`SIGCONT` freeze and thaw it).
+   * @returns whether it was running.
+   */
+  signal(signal: NodeJS.Signals): boolean {
+    const pid = this.child?.pid;
+    if (pid === undefined) return false;
+    signalByPid(pid, signal);
+    return true;
   }
 
   private tail(): string {

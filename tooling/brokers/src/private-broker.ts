@@ -30,6 +30,13 @@ export interface PrivateBroker {
   kill(): Promise<void>;
   /** {@link PrivateBroker.stop}, then {@link PrivateBroker.start}. */
   restart(): Promise<void>;
+  /**
+   * Freezes it (SIGSTOP by PID): connections stay open and nothing is answered, as on a
+   * stalled machine. No-op when it does not run.
+   */
+  pause(): void;
+  /** Thaws it (SIGCONT by PID). No-op when it does not run. */
+  resume(): void;
   /** Kills it and removes its directory. Idempotent; call it in `afterAll`. */
   dispose(): Promise<void>;
   /** What it printed since its last start, for error messages. */
@@ -84,6 +91,8 @@ export function brokerHandle(
       await stop();
       await start();
     },
+    pause: () => void server.signal('SIGSTOP'),
+    resume: () => void server.signal('SIGCONT'),
     async dispose() {
       if (disposed) return;
       disposed = true;

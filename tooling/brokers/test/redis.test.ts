@@ -14,8 +14,12 @@ async function start(appendOnly: boolean): Promise<PrivateRedis> {
   return redis;
 }
 
-const command = (redis: PrivateRedis, line: string, until: RegExp): Promise<string> =>
-  exchange(redis.port, `${line}\r\n`, until);
+const command = (
+  redis: PrivateRedis,
+  line: string,
+  until: RegExp,
+  timeoutMs?: number,
+): Promise<string> => exchange(redis.port, `${line}\r\n`, until, timeoutMs);
 
 describe('startPrivateRedis', () => {
   it('answers on 127.0.0.1 and a free port; kill -9 by PID loses everything; dispose removes its dir', async () => {
@@ -36,6 +40,18 @@ describe('startPrivateRedis', () => {
     expect(existsSync(redis.dir)).toBe(false);
     expect(await refused(redis.port)).toBe(true);
     await expect(redis.start()).rejects.toThrow(/disposed/);
+  });
+
+  it('pause() freezes it (nothing is answered) and resume() thaws it', async () => {
+    const redis = await start(false);
+    redis.pause();
+    await expect(command(redis, 'PING', /\r\n/, 300)).rejects.toThrow(/no answer/);
+    redis.resume();
+    expect(await command(redis, 'PING', /\r\n/)).toBe('+PONG\r\n');
+    // A clean stop of a frozen server still ends it.
+    redis.pause();
+    await redis.stop();
+    expect(redis.pid).toBeUndefined();
   });
 
   it('with appendOnly, keeps what it acknowledged across kill -9 and a clean restart', async () => {
