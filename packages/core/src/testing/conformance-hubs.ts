@@ -1,18 +1,69 @@
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Bus } from '../bus/bus.js';
 import { createHub, type Hub } from '../hub/hub.js';
 import type { HubOptions } from '../hub/hub-options.js';
 import type { SuiteContext } from './bus-conformance-context.js';
 import { SseReader } from './sse-reader.js';
 import { waitFor } from './wait-for.js';
 
+/**
+ * What the hub helpers need from the suite that uses them: a deadline, and a place for
+ * cleanups (after the case in the Bus suite, after the suite for the scale-out fixture).
+ */
+export interface HubScope {
+  /** Per-case deadline in ms; a wait takes half of it. */
+  readonly timeoutMs: number;
+  /** Runs `cleanup` later, newest first. */
+  defer(cleanup: () => Promise<void>): void;
+}
+
 /** One app instance in a conformance case: a hub on its own member of the channel. */
 export interface HubInstance {
   readonly hub: Hub;
-  /** `http://127.0.0.1:<port>/events`: a stream with no user and no room. */
+  /** `http://127.0.0.1:<port>/events`; `?user=` and `?room=` name a stream's identity. */
   readonly url: string;
   /** What the hub reported as `error` events. */
   readonly errors: Error[];
+}
+
+/** Who a stream is: its user and its one room, both optional (none: a plain stream). */
+export interface StreamIdentity {
+  readonly user?: string;
+  readonly room?: string;
+}
+
+/**
+ * Starts a hub on `bus` behind a real `node:http` server on 127.0.0.1, port 0; `scope`
+ * shuts it down (which closes the bus) and closes the server, also when it failed to start.
+ * @param options - hub options (the bus is `bus`).
+ * @returns the ready instance.
+ */
+export async function serveHub(
+  scope: HubScope,
+  bus: Bus,
+  options: Omit<HubOptions, 'bus'> = {},
+): Promise<HubInstance> {
+  const hub = createHub({ ...options, bus });
+  const errors: Error[] = [];
+  hub.on('error', (error) => errors.push(error));
+  const server = http.createServer((req, res) => {
+    const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    void hub.handle(req, res, {
+      user: params.get('user') ?? undefined,
+      rooms: params.getAll('room'),
+    });
+  });
+  scope.defer(async () => {
+    await hub.shutdown({ announce: false, graceMs: 100 });
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  await hub.ready();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { hub, url: `http://127.0.0.1:${port}/events`, errors };
 }
 
 /**
@@ -28,43 +79,39 @@ export async function startHubInstance(
   channel: string,
   options: Omit<HubOptions, 'bus'> = {},
 ): Promise<HubInstance> {
-  const hub = createHub({ ...options, bus: await context.createBus(channel) });
-  const errors: Error[] = [];
-  hub.on('error', (error) => errors.push(error));
-  const server = http.createServer((req, res) => void hub.handle(req, res));
-  context.defer(async () => {
-    await hub.shutdown({ announce: false, graceMs: 100 });
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  await hub.ready();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { hub, url: `http://127.0.0.1:${port}/events`, errors };
+  return serveHub(context, await context.createBus(channel), options);
 }
 
 /**
- * Opens a stream on `instance` (closed after the case). Without a Last-Event-ID it resolves
+ * Opens a stream on `instance` (closed by `scope`). Without a Last-Event-ID it resolves
  * once the stream is live (its `sse-position` event arrived).
- * @param context - the suite's context (deadlines, cleanups).
+ * @param scope - deadlines and cleanups (the suite's context, or a fixture's).
  * @param instance - where to open it.
  * @param lastEventId - the id to resume after, if any.
+ * @param identity - the stream's user and room. @default none
  * @returns the stream's reader.
  */
 export async function openStream(
-  context: SuiteContext,
+  scope: HubScope,
   instance: HubInstance,
   lastEventId?: string,
+  identity: StreamIdentity = {},
 ): Promise<SseReader> {
+  const params = new URLSearchParams();
+  if (identity.user !== undefined) params.append('user', identity.user);
+  if (identity.room !== undefined) params.append('room', identity.room);
+  const search = params.toString();
+  const url = search ? `${instance.url}?${search}` : instance.url;
   const reader = await SseReader.open(
-    instance.url,
+    url,
     lastEventId === undefined ? {} : { 'last-event-id': lastEventId },
   );
-  context.defer(async () => reader.close());
+  scope.defer(async () => reader.close());
+  assert.equal(reader.status, 200, `the stream on ${url} was refused`);
   if (lastEventId === undefined)
     await waitFor(
       () => reader.positions.length > 0,
-      context.timeoutMs / 2,
+      scope.timeoutMs / 2,
       'a fresh stream to be given its position',
     );
   return reader;
@@ -81,7 +128,7 @@ export function messagesOf(reader: SseReader): { id: string; data: string }[] {
  * @throws Error naming the stream and what it read, when the deadline passes.
  */
 export function readUntil(
-  context: SuiteContext,
+  context: HubScope,
   reader: SseReader,
   data: string,
   what: string,

@@ -3,7 +3,8 @@ import type { Bus } from '../bus/bus.js';
 import type { Target } from '../hub/target.js';
 import { RESET_EVENT } from '../wire/control-events.js';
 import type { ConformanceTestApi } from './bus-conformance.js';
-import { type Instance, messages, type Received, ScaleOutFixture } from './scale-out-fixture.js';
+import { type HubInstance, messagesOf } from './conformance-hubs.js';
+import { type Received, ScaleOutFixture } from './scale-out-fixture.js';
 import { waitFor } from './wait-for.js';
 
 /** The test-runner functions {@link runScaleOutConformance} registers its cases and its one fixture with. */
@@ -70,7 +71,7 @@ export function runScaleOutConformance(options: ScaleOutConformanceOptions): voi
       () => fixture.start(options.createBus, capabilities.retainsHistory ? 1 : 1000),
       timeoutMs * 2,
     );
-    test.afterEach(async () => fixture.closeReaders());
+    test.afterEach(() => fixture.closeStreams());
     test.afterAll(() => fixture.close(), timeoutMs);
 
     test.it(
@@ -82,7 +83,7 @@ export function runScaleOutConformance(options: ScaleOutConformanceOptions): voi
         const user = fresh('user');
         const onA = await fixture.open(a, { user, room });
         const onB = await fixture.open(b, { room: other });
-        const plan: [Instance, Target, string][] = [
+        const plan: [HubInstance, Target, string][] = [
           [b, { room }, 'to the room, from B'],
           [a, { room: other }, 'to the other room, from A'],
           [b, { user }, 'to the user, from B'],
@@ -92,11 +93,10 @@ export function runScaleOutConformance(options: ScaleOutConformanceOptions): voi
           [b, { room: other }, 'to the other room, from B'],
         ];
         const sent: Received[] = [];
-        for (const [from, to, data] of plan)
-          sent.push({ id: await fixture.send(from, to, data), data });
+        for (const [from, to, text] of plan) sent.push(await fixture.send(from, to, text));
         const last = await fixture.fence(b, onA, onB);
-        assert.deepEqual(messages(onA), [sent[0], sent[2], sent[3], sent[5], last]);
-        assert.deepEqual(messages(onB), [sent[1], sent[3], sent[6], last]);
+        assert.deepEqual(messagesOf(onA), [sent[0], sent[2], sent[3], sent[5], last]);
+        assert.deepEqual(messagesOf(onB), [sent[1], sent[3], sent[6], last]);
         fixture.assertNoErrors();
       },
       timeoutMs,
@@ -109,12 +109,9 @@ export function runScaleOutConformance(options: ScaleOutConformanceOptions): voi
         const room = fresh('room');
         const onA = await fixture.open(a, { room });
         const live: Received[] = [];
-        for (let i = 0; i < 3; i++) {
-          const data = `live-${i}`;
-          live.push({ id: await fixture.send(b, { room }, data), data });
-        }
+        for (let i = 0; i < 3; i++) live.push(await fixture.send(b, { room }, `live-${i}`));
         await fixture.received(onA, 3, 'the client on A to receive 3 messages published on B');
-        assert.deepEqual(messages(onA), live);
+        assert.deepEqual(messagesOf(onA), live);
         const lastSeen = onA.lastEventId;
         assert.equal(lastSeen, live[2]!.id);
         onA.close();
@@ -123,17 +120,16 @@ export function runScaleOutConformance(options: ScaleOutConformanceOptions): voi
         // retains history (B keeps one entry), and one for another room in between.
         const missed: Received[] = [];
         for (let i = 0; i < 5; i++) {
-          const data = `missed-${i}`;
           if (i === 2) await fixture.send(a, { room: fresh('room') }, 'not for this client');
-          missed.push({ id: await fixture.send(i % 2 ? a : b, { room }, data), data });
+          missed.push(await fixture.send(i % 2 ? a : b, { room }, `missed-${i}`));
         }
         const historyReads = b.hub.stats().replay.historyReads;
         const onB = await fixture.open(b, { room }, lastSeen);
         await fixture.received(onB, 5, 'the client on B to receive the 5 missed messages');
-        const after = { id: await fixture.send(a, { room }, 'after'), data: 'after' };
+        const after = await fixture.send(a, { room }, 'after');
         await fixture.received(onB, 6, 'the client on B to receive the live message after replay');
         const last = await fixture.fence(a, onB);
-        assert.deepEqual(messages(onB), [...missed, after, last]);
+        assert.deepEqual(messagesOf(onB), [...missed, after, last]);
         assert.deepEqual(onB.named(RESET_EVENT), []);
         if (capabilities.retainsHistory)
           assert.ok(
@@ -156,14 +152,12 @@ export function runScaleOutConformance(options: ScaleOutConformanceOptions): voi
         onB.close();
         const missed: Received[] = [];
         // The last publish is A's own: once it resolved, A has received everything before it.
-        for (const [i, from] of [b, a, b, a].entries()) {
-          const data = `unseen-${i}`;
-          missed.push({ id: await fixture.send(from, { room }, data), data });
-        }
+        for (const [i, from] of [b, a, b, a].entries())
+          missed.push(await fixture.send(from, { room }, `unseen-${i}`));
         const onA = await fixture.open(a, { room }, position);
         await fixture.received(onA, 4, 'the client on A to receive the 4 messages it missed');
         const last = await fixture.fence(b, onA);
-        assert.deepEqual(messages(onA), [...missed, last]);
+        assert.deepEqual(messagesOf(onA), [...missed, last]);
         assert.deepEqual(onA.named(RESET_EVENT), []);
         fixture.assertNoErrors();
       },
@@ -183,21 +177,20 @@ export function runScaleOutConformance(options: ScaleOutConformanceOptions): voi
           for (let i = 0; i < 40; i++) {
             const from = i % 2 ? a : b;
             if (i % 5 === 4) await fixture.send(from, { room: fresh('room') }, 'elsewhere');
-            const data = `seam-${i}`;
-            published.push({ id: await fixture.send(from, { room }, data), data });
+            published.push(await fixture.send(from, { room }, `seam-${i}`));
           }
         })();
         try {
           await fixture.received(onA, 10, 'the client on A to receive the first 10 messages');
           onA.close();
           // Read at the moment of the close: what the client had when it went away.
-          const seenOnA = messages(onA);
+          const seenOnA = messagesOf(onA);
           const lastSeen = onA.lastEventId;
           assert.equal(lastSeen, seenOnA.at(-1)?.id);
           const onB = await fixture.open(b, { room }, lastSeen);
           await traffic;
           const last = await fixture.fence(a, onB);
-          assert.deepEqual([...seenOnA, ...messages(onB)], [...published, last]);
+          assert.deepEqual([...seenOnA, ...messagesOf(onB)], [...published, last]);
           assert.deepEqual(onB.named(RESET_EVENT), []);
         } finally {
           await traffic.catch(() => undefined);
@@ -214,7 +207,7 @@ export function runScaleOutConformance(options: ScaleOutConformanceOptions): voi
         async () => {
           const [a, b] = fixture.pair;
           const room = fresh('room');
-          const position = await fixture.send(a, { room }, 'before');
+          const { id: position } = await fixture.send(a, { room }, 'before');
           const foreign = foreignEpoch(position);
           assert.notEqual(foreign, position, 'foreignEpoch() must change the position');
           const onB = await fixture.open(b, { room }, foreign);
@@ -223,9 +216,9 @@ export function runScaleOutConformance(options: ScaleOutConformanceOptions): voi
             timeoutMs / 2,
             'an sse-reset event',
           );
-          const after = { id: await fixture.send(a, { room }, 'after'), data: 'after' };
+          const after = await fixture.send(a, { room }, 'after');
           await fixture.received(onB, 1, 'the live message after the reset');
-          assert.deepEqual(messages(onB), [after]);
+          assert.deepEqual(messagesOf(onB), [after]);
           assert.equal(onB.named(RESET_EVENT).length, 1);
           fixture.assertNoErrors();
         },
