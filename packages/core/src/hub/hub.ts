@@ -271,11 +271,7 @@ export class Hub extends EventEmitter {
     for (const connection of [...this.admission.streams]) connection.close('shutdown');
     this.heartbeat.stop();
     this.receipts.close();
-    try {
-      await this.bus.close();
-    } catch (error) {
-      this.reporter.error(toError(error));
-    }
+    await this.bus.close().catch((error: unknown) => this.reporter.error(toError(error)));
     this.feed.status('closed');
   }
 }
