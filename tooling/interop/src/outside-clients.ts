@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createEventStream } from '@sse/client';
+import type { Observation } from '@sse/history';
 import { EventSource } from 'eventsource';
 import type { Browser } from 'playwright-core';
-import type { Observation } from './history.js';
 import type { ExtraRoutes } from './hub-host.js';
 
 /** What a test can read of a client. */

@@ -1,9 +1,9 @@
 import { createHub, type Hub } from '@sse/core';
 import { waitFor } from '@sse/core/testing';
+import { checkHistory, describeVerdict, type PublishedMessage } from '@sse/history';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../src/chromium.js';
-import { checkHistory, describeVerdict, type PublishedMessage } from '../src/history.js';
 import { HubHost } from '../src/hub-host.js';
 import {
   browserRoutes,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHistory, type Observation } from './history.js';
+import { checkHistory, type Observation } from './check-history.js';
 
 const published = ['a', 'b', 'c', 'd'].map((id) => ({ id, data: id }));
 const message = (id: string): Observation => ({ kind: 'message', id, data: id });

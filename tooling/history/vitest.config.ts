@@ -1,0 +1,3 @@
+import { packageTests } from '../config/vitest.base.ts';
+
+export default packageTests();
