@@ -13,6 +13,8 @@
  * - `SSE_PARSE_FAILED`: an event's data did not parse (the event is skipped, the stream lives).
  * - `SSE_HANDLER_THREW`: one of your handlers threw (reported, the stream lives).
  * - `SSE_RETRIES_EXHAUSTED`: `maxRetries` consecutive attempts failed (fatal).
+ * - `SSE_DISCONNECTED`: the server ended the stream and asked not to come back
+ *   (`sse-disconnect` with `reconnect: false`; fatal; `cause` is the server's reason).
  * - `SSE_BUFFER_OVERFLOW`: an async iterator fell `maxBufferedEvents` behind (that iterator
  *   ends with this error; the stream and its handlers go on).
  * - `SSE_STORAGE_FAILED`: `storage.getItem`/`setItem` threw (e.g. quota); the stream goes on.
@@ -27,6 +29,7 @@ export type SseClientErrorCode =
   | 'SSE_PARSE_FAILED'
   | 'SSE_HANDLER_THREW'
   | 'SSE_RETRIES_EXHAUSTED'
+  | 'SSE_DISCONNECTED'
   | 'SSE_BUFFER_OVERFLOW'
   | 'SSE_STORAGE_FAILED'
   | 'SSE_INVALID_OPTION';

@@ -2,13 +2,14 @@ import type { SseClientError } from './errors.js';
 import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
 import { createHandlerRegistry } from './handler-registry.js';
 import type { ConnectionFailure } from './http-failure.js';
+import { type HubEventSink, handleHubEvent } from './hub-events.js';
 import { createIdStore, type IdStore } from './id-store.js';
 import { withIdleWatchdog } from './idle-watchdog.js';
 import type { MessageQueue } from './message-queue.js';
 import { createMessageQueue } from './message-queue.js';
 import {
+  disconnected,
   parseFailed,
-  parseReset,
   requestRefused,
   retriesExhausted,
   toMessage,
@@ -23,7 +24,7 @@ import type {
   TransportKind,
 } from './options.js';
 import type { ParsedEvent } from './parser/event-stream-parser.js';
-import { POSITION_EVENT, RESET_EVENT } from './protocol.js';
+import { DISCONNECT_EVENT, POSITION_EVENT, RESET_EVENT } from './protocol.js';
 import type { RecentIds } from './recent-ids.js';
 import { createRecentIds } from './recent-ids.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
@@ -91,6 +92,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
         ...this.#settings.events,
         RESET_EVENT,
         POSITION_EVENT,
+        DISCONNECT_EVENT,
         ...this.#handlers.serverTypes(),
       ],
       onNewEventType: (watcher) => this.#handlers.watchTypes(watcher),
@@ -201,24 +203,7 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
   }
 
   #onEvent(event: ParsedEvent): void {
-    if (event.type === POSITION_EVENT) {
-      // Internal: its id already moved lastEventId (transports report the id before the
-      // event). Remembered like a reset's id: the position is the id of the last message
-      // before this stream, so a replay of that message is a repeat. No handler, no iterator,
-      // and no progress for the backoff: a server that only says where it is has sent nothing.
-      if (event.id) this.#recent.add(event.id);
-      return;
-    }
-    if (event.type === RESET_EVENT) {
-      // Never de-duplicated: a reset carries the server's head as its id, which may be the id
-      // of a message this client already has, and it must still reach the app.
-      if (event.id) this.#recent.add(event.id);
-      const info = parseReset(event.data);
-      const message = toMessage(event, info);
-      this.#emit('reset', info, message);
-      this.#pushToQueues(message as StreamMessageOf<Events>);
-      return;
-    }
+    if (handleHubEvent(event, this.#hubEvents)) return;
     if (event.id && !this.#recent.add(event.id)) return;
     // A new event of the app's: this connection works, whatever happens to its data below.
     this.#reconnect.progressed();
@@ -233,6 +218,21 @@ class EventStreamImpl<Events extends EventMap> implements EventStream<Events> {
     this.#emit(event.type, data, message);
     this.#pushToQueues(message as StreamMessageOf<Events>);
   }
+
+  readonly #hubEvents: HubEventSink = {
+    remember: (id) => this.#recent.add(id),
+    reset: (info, message) => {
+      this.#emit('reset', info, message);
+      this.#pushToQueues(message as StreamMessageOf<Events>);
+    },
+    disconnect: (info) => {
+      this.#emit('disconnect', info);
+      if (info.reconnect || this.#isClosed()) return;
+      const error = disconnected(this.#url, info);
+      this.#emit('error', error);
+      this.#finish(error);
+    },
+  };
 
   #pushToQueues(message: StreamMessageOf<Events>): void {
     for (const queue of this.#queues) queue.push(message);

@@ -1,5 +1,5 @@
 import { SseClientError } from './errors.js';
-import type { ResetInfo, StreamMessage } from './options.js';
+import type { DisconnectInfo, ResetInfo, StreamMessage } from './options.js';
 import type { ParsedEvent } from './parser/event-stream-parser.js';
 
 /**
@@ -34,6 +34,34 @@ export function parseReset(raw: string): ResetInfo {
     // Not JSON: the raw text is the best reason we have.
   }
   return { reason: raw };
+}
+
+/**
+ * Reads the data of an `sse-disconnect` event; anything unreadable means "may come back".
+ * @param raw - the event's data.
+ */
+export function parseDisconnect(raw: string): DisconnectInfo {
+  try {
+    const value = JSON.parse(raw) as { reason?: unknown; reconnect?: unknown };
+    return {
+      reason: typeof value?.reason === 'string' ? value.reason : raw,
+      reconnect: value?.reconnect !== false,
+    };
+  } catch {
+    return { reason: raw, reconnect: true };
+  }
+}
+
+/**
+ * The error once the server asked this client not to come back.
+ * @returns a fatal `SSE_DISCONNECTED` error.
+ */
+export function disconnected(url: string, info: DisconnectInfo): SseClientError {
+  return new SseClientError(
+    'SSE_DISCONNECTED',
+    `The server ended the stream at ${url} and asked not to reconnect: ${info.reason}.`,
+    { cause: info.reason, fatal: true },
+  );
 }
 
 /**

@@ -29,6 +29,14 @@ export interface ResetInfo {
   readonly reason: string;
 }
 
+/** The data of the server's `sse-disconnect` event, surfaced as `on('disconnect', …)`. */
+export interface DisconnectInfo {
+  /** Why the server ended the stream. */
+  readonly reason: string;
+  /** `false`: the server asked not to come back; the stream closes for good. */
+  readonly reconnect: boolean;
+}
+
 /** Reported by `on('reconnecting', …)` before each wait. */
 export interface ReconnectInfo {
   /** 1 for the first retry after a failure or drop, then 2, 3, … until an open. */
@@ -54,6 +62,11 @@ export interface LifecycleHandlers {
   reset: (info: ResetInfo, message: StreamMessage<ResetInfo, 'sse-reset'>) => void;
   /** A retry is scheduled. */
   reconnecting: (info: ReconnectInfo) => void;
+  /**
+   * The server ended the stream on purpose (`sse-disconnect`), e.g. a logout on another device.
+   * With `reconnect: false` the stream then closes for good (`error` is `SSE_DISCONNECTED`).
+   */
+  disconnect: (info: DisconnectInfo) => void;
 }
 
 /** A handler for server event `K` of `Events`. */

@@ -19,6 +19,13 @@ export const RESET_EVENT = 'sse-reset';
 export const POSITION_EVENT = 'sse-position';
 
 /**
+ * The server's last event on a stream it ends on purpose: `{"reason": "...", "reconnect": bool}`.
+ * Surfaced as `on('disconnect')`; with `reconnect: false` the client stops for good (a plain
+ * `EventSource` would reconnect, and the server then answers 204, the spec's "stop").
+ */
+export const DISCONNECT_EVENT = 'sse-disconnect';
+
+/**
  * The query parameter that carries the last event id when a header cannot: a platform
  * `EventSource` opened by us (not reconnecting on its own) cannot set `Last-Event-ID`.
  */

@@ -94,3 +94,43 @@ describe('@sse/client against createHub + node:http', () => {
     expect(rec.data).toEqual([{ text: 'after reset' }]);
   });
 });
+
+describe('@sse/client and the hub ending a stream on purpose', () => {
+  const latest = (): string => {
+    const connections = hub.roomConnections('lobby');
+    return connections[connections.length - 1]!.id;
+  };
+
+  it('surfaces sse-disconnect and comes back when the server allows it', async () => {
+    const stream = open();
+    const seen = record(stream);
+    const disconnects: { reason: string; reconnect: boolean }[] = [];
+    stream.on('disconnect', (info) => disconnects.push(info));
+    await waitFor(() => stream.state === 'open', 5000, 'the stream to open');
+    const opened = hub.stats().connections;
+    await hub.control.disconnect({ connection: latest() }, { reason: 'moved' });
+    await waitFor(() => disconnects.length === 1, 5000, 'the disconnect event');
+    expect(disconnects).toEqual([{ reason: 'moved', reconnect: true }]);
+    await waitFor(
+      () => stream.state === 'open' && hub.stats().connections === opened,
+      5000,
+      'the stream to come back',
+    );
+    expect(seen.errors.map((e) => e.code)).not.toContain('SSE_DISCONNECTED');
+    stream.close();
+  });
+
+  it('stops for good on sse-disconnect with reconnect: false', async () => {
+    const stream = open();
+    await waitFor(() => stream.state === 'open', 5000, 'the stream to open');
+    await hub.control.disconnect(
+      { connection: latest() },
+      { reason: 'logged out', reconnect: false },
+    );
+    // 'closed' is final: no timer is left to reconnect (see #finish).
+    await waitFor(() => stream.state === 'closed', 5000, 'the stream to close');
+    expect(stream.error?.code).toBe('SSE_DISCONNECTED');
+    expect(stream.error?.fatal).toBe(true);
+    expect(stream.error?.message).toMatch(/logged out/);
+  });
+});

@@ -18,6 +18,8 @@
  *   500; the hook's own error is the `cause`, reported through the hub's `error` event only).
  * - `SSE_LISTENER_FAILED`: a listener of a hub event threw (reported, never changes what happened).
  * - `SSE_INTERNAL`: an unexpected failure while opening a stream (answered 500).
+ * - `SSE_BANNED`: the user was disconnected with `reconnect: false` and may not come back yet
+ *   (answered 204, which per the spec stops an `EventSource` from reconnecting).
  */
 export type SseErrorCode =
   | 'SSE_FRAME_INJECTION'
@@ -36,7 +38,8 @@ export type SseErrorCode =
   | 'SSE_INVALID_OPTION'
   | 'SSE_AUTHORIZE_FAILED'
   | 'SSE_LISTENER_FAILED'
-  | 'SSE_INTERNAL';
+  | 'SSE_INTERNAL'
+  | 'SSE_BANNED';
 
 /** HTTP status a binding should answer with when `connect` fails with this code. */
 const HTTP_STATUS: Partial<Record<SseErrorCode, number>> = {
@@ -46,6 +49,7 @@ const HTTP_STATUS: Partial<Record<SseErrorCode, number>> = {
   SSE_TOO_MANY_CONNECTIONS: 429,
   SSE_FORBIDDEN: 403,
   SSE_UNAUTHORIZED: 401,
+  SSE_BANNED: 204,
 };
 
 // A registered symbol (not a class identity check) so that two copies of @sse/core in one

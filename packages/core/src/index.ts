@@ -36,6 +36,15 @@ export type { MemoryBusOptions, MemoryLog, MemoryLogOptions } from './bus/memory
 export { createMemoryBus, createMemoryLog } from './bus/memory-bus.js';
 export type { SseErrorCode, SseErrorOptions } from './errors.js';
 export { isSseError, SseError, toError } from './errors.js';
+export type {
+  AuthorizeJoin,
+  ControlReceipt,
+  DisconnectOptions,
+  DisconnectTarget,
+  JoinOptions,
+  MembershipTarget,
+} from './hub/cluster-control.js';
+export { ClusterControl } from './hub/cluster-control.js';
 export type { ShutdownOptions } from './hub/graceful-shutdown.js';
 export { createHub, Hub } from './hub/hub.js';
 export type { ConnectOptions, PublishMessage, PublishReceipt } from './hub/hub-api.js';
@@ -47,6 +56,7 @@ export type {
   ReplayOptions,
 } from './hub/hub-options.js';
 export type { HubStats } from './hub/hub-stats.js';
+export type { PresenceChange, PresenceOptions } from './hub/presence.js';
 export type { SseRequest, SseResponse, SseSink } from './hub/response-sink.js';
 export { streamHeaders, writeRefusal } from './hub/response-sink.js';
 export type { StreamAccess } from './hub/serve-stream.js';

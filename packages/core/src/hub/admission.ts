@@ -1,8 +1,23 @@
 import { SseError } from '../errors.js';
+import {
+  checkLastEventId,
+  type LastEventIdResult,
+  readLastEventId,
+} from '../wire/last-event-id.js';
 import type { Connection } from './connection.js';
+import type { ConnectOptions } from './hub-api.js';
 import type { AuthorizeContext, HubOptions } from './hub-options.js';
 import { KeyedCounts } from './keyed-counts.js';
 import type { SseRequest } from './response-sink.js';
+
+/** A request admission let through: who the stream is for, and where it resumes. */
+export interface AdmittedStream {
+  readonly user: string | undefined;
+  readonly rooms: readonly string[];
+  /** The key its per-client limit is counted under. */
+  readonly client: string;
+  readonly lastEventId: LastEventIdResult;
+}
 
 /** The limits admission enforces, per instance. */
 export interface AdmissionLimits {
@@ -36,6 +51,47 @@ export class Admission {
       limits.maxConnectionsPerClient === Number.POSITIVE_INFINITY
         ? () => ''
         : (hooks.clientKey ?? ((request) => request.socket?.remoteAddress ?? 'unknown'));
+  }
+
+  /**
+   * The whole admission of one request, in order: names, limits, a ban, the `authorize`
+   * hook, the bus being ready, the limits again (others may have filled them meanwhile),
+   * and the client's Last-Event-ID.
+   * @param ready - starts the bus (once) and waits for it.
+   * @param banned - whether a user is refused for now (a disconnect with `reconnect: false`).
+   * @returns who the stream is for and where it resumes from.
+   * @throws SseError `SSE_INVALID_FIELD`, `SSE_SHUTTING_DOWN`, `SSE_TOO_MANY_CONNECTIONS`,
+   *   `SSE_BANNED`, `SSE_FORBIDDEN`, `SSE_AUTHORIZE_FAILED`, `SSE_BUS_UNAVAILABLE`.
+   */
+  async admitRequest(
+    request: SseRequest,
+    options: ConnectOptions,
+    ready: () => Promise<void>,
+    banned: (user: string | undefined) => boolean,
+  ): Promise<AdmittedStream> {
+    const user = options.user;
+    const rooms = [...new Set(options.rooms ?? [])];
+    if (user !== undefined) checkName('user', user);
+    for (const room of rooms) checkName('room', room);
+    const client = this.clientOf(request);
+    this.check(user, client);
+    if (banned(user)) {
+      throw new SseError('SSE_BANNED', 'This user was disconnected and may not reconnect yet.', {
+        details: { user },
+      });
+    }
+    if (!(await this.authorize({ request, user, rooms }))) {
+      throw new SseError('SSE_FORBIDDEN', 'The authorize hook refused this stream.', {
+        details: { user, rooms },
+      });
+    }
+    await ready();
+    this.check(user, client);
+    const lastEventId =
+      options.lastEventId === undefined
+        ? readLastEventId(request)
+        : checkLastEventId(options.lastEventId);
+    return { user, rooms, client, lastEventId };
   }
 
   /** Refuses every stream from now on (`SSE_SHUTTING_DOWN`, 503); open ones go on. */

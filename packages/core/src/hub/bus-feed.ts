@@ -3,11 +3,14 @@ import { MAX_POSITION_LENGTH } from '../bus/bus.js';
 import { isSseError, SseError, toError } from '../errors.js';
 import { encodeFrame } from '../wire/frame-encoder.js';
 import type { CatchUp } from './catch-up.js';
+import { decodeControl, decodePresence, type PayloadKind, payloadKind } from './control-ops.js';
 import type { Delivery } from './delivery.js';
 import { decodeEnvelope } from './envelope.js';
 import type { HubReporter } from './hub-reporter.js';
 import type { HubCounters } from './hub-stats.js';
 import type { IdempotencyLedger } from './idempotency-ledger.js';
+import type { LocalControl } from './local-control.js';
+import type { Presence } from './presence.js';
 import type { Receipts } from './receipts.js';
 import type { Registry } from './registry.js';
 import type { ReplayWindow } from './replay-window.js';
@@ -24,7 +27,14 @@ export interface BusFeedParts {
   readonly reporter: HubReporter;
   /** Its window is told to the bus at start: how long its broker remembers a key. */
   readonly ledger: IdempotencyLedger;
+  readonly control: LocalControl;
+  /** Present when the hub keeps presence. */
+  readonly presence: Presence | undefined;
 }
+
+/** What a control entry is kept in the window with: it is sent to nobody. */
+const NOBODY = { kind: 'connection', value: '' } as const;
+const NO_FRAME: Buffer = Buffer.alloc(0);
 
 /**
  * The hub's side of the bus ({@link BusListener}): every entry is encoded once, sent to the
@@ -103,6 +113,11 @@ export class BusFeed implements BusListener {
           `The ${this.parts.bus.kind} bus delivered an invalid position.`,
         );
       }
+      const kind = payloadKind(entry.payload);
+      if (kind !== 'message') {
+        this.instruction(kind, entry);
+        return;
+      }
       envelope = decodeEnvelope(entry.payload);
       frame = encodeFrame({ event: envelope.event, data: envelope.data, id: entry.position });
     } catch (error) {
@@ -134,6 +149,31 @@ export class BusFeed implements BusListener {
     receipts.delivered(entry.position, recipients);
   };
 
+  /**
+   * A control operation: applied to this instance's streams now, in bus order, and kept in the
+   * window so that replays change rooms where it stands. A presence note: applied to the
+   * cluster-wide view only.
+   * @throws SseError `SSE_BUS_PROTOCOL` for an entry this version cannot read.
+   */
+  private instruction(kind: Exclude<PayloadKind, 'message'>, entry: BusEntry): void {
+    const { control, presence, window, receipts } = this.parts;
+    if (kind === 'presence') {
+      const note = decodePresence(entry.payload);
+      presence?.apply(note);
+      return;
+    }
+    const op = decodeControl(entry.payload);
+    const changed = control.apply(op, entry.position);
+    window.append({
+      position: entry.position,
+      target: NOBODY,
+      frame: NO_FRAME,
+      at: Date.now(),
+      control: op,
+    });
+    receipts.delivered(entry.position, changed);
+  }
+
   readonly status = (state: BusState, error?: Error): void => {
     const previous = this.current;
     if (previous === state) return;
@@ -144,6 +184,7 @@ export class BusFeed implements BusListener {
 
   readonly gap = (reason: string, resumeAt?: string): void => {
     this.parts.catchUp.announceGap(reason, isPosition(resumeAt) ? resumeAt : undefined);
+    this.parts.presence?.onGap();
   };
 
   readonly error = (error: Error): void => {

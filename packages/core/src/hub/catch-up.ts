@@ -4,6 +4,7 @@ import { POSITION_EVENT, RESET_EVENT } from '../wire/control-events.js';
 import { encodeFrame } from '../wire/frame-encoder.js';
 import type { LastEventIdResult } from '../wire/last-event-id.js';
 import type { Connection } from './connection.js';
+import { decodeControl, payloadKind } from './control-ops.js';
 import type { Delivery } from './delivery.js';
 import { decodeEnvelope } from './envelope.js';
 import type { ResolvedHubOptions } from './hub-options.js';
@@ -11,6 +12,7 @@ import type { HubReporter } from './hub-reporter.js';
 import type { HubCounters } from './hub-stats.js';
 import type { IdempotencyLedger, ReplayRepeats } from './idempotency-ledger.js';
 import { addresses, type Registry } from './registry.js';
+import { replayMembership } from './replay-membership.js';
 import type { ReplayWindow, WindowEntry } from './replay-window.js';
 
 /** What catch-up works with; each part is its own and is only called, never reached into. */
@@ -52,16 +54,36 @@ export class CatchUp {
   private anchor: { position: string; frame: Buffer } | undefined;
   /** The last replay shared between streams resuming from the same id (see sharedReplay). */
   private replayCache: { cursor: string; head: string; frames: number; chunk: Buffer } | undefined;
+  /** Streams catching up now, with the newest position this instance knew when each opened. */
+  private readonly running = new Map<Connection, string | undefined>();
 
   constructor(private readonly parts: CatchUpParts) {}
 
   /** Sends what the client missed (or a reset), then makes the stream live. Never throws. */
   async run(connection: Connection, lastEventId: LastEventIdResult): Promise<void> {
-    if (lastEventId.kind === 'none') this.stageAnchor(connection);
-    else if (lastEventId.kind === 'malformed')
-      this.reset(connection, `malformed-last-event-id: ${lastEventId.reason}`);
-    else await this.resume(connection, lastEventId.id);
+    this.running.set(connection, this.parts.window.position);
+    try {
+      if (lastEventId.kind === 'none') this.stageAnchor(connection);
+      else if (lastEventId.kind === 'malformed')
+        this.reset(connection, `malformed-last-event-id: ${lastEventId.reason}`);
+      else await this.resume(connection, lastEventId.id);
+    } finally {
+      this.running.delete(connection);
+    }
     this.parts.delivery.goLive(connection);
+  }
+
+  /**
+   * Streams catching up now that a control operation at `position` concerns: those opened
+   * before it was appended, as far as this instance can tell (an operation this instance
+   * receives late may be older than a stream that is replaying; the bus order cannot say).
+   */
+  *inProgress(position: string): Iterable<Connection> {
+    const compare = this.parts.bus.comparePositions;
+    for (const [connection, openedAt] of this.running) {
+      const order = openedAt === undefined ? undefined : compare?.(position, openedAt);
+      if (order === undefined || order > 0) yield connection;
+    }
   }
 
   /** Whether some connection still skips live entries it already got from history. */
@@ -117,7 +139,7 @@ export class CatchUp {
     let replayed = 0;
     const repeats = this.parts.ledger.replay();
     for (;;) {
-      if (connection.isClosed) return;
+      if (connection.isEnding) return;
       const fromWindow = window.after(cursor);
       if (fromWindow) {
         replayed += this.replayWindow(connection, cursor, fromWindow);
@@ -156,7 +178,8 @@ export class CatchUp {
     }
     let replayed = 0;
     for (const entry of entries) {
-      if (addresses(entry.target, connection)) {
+      if (entry.control) replayMembership(entry.control, connection);
+      else if (addresses(entry.target, connection)) {
         this.parts.delivery.stage(connection, entry.frame, -1);
         replayed++;
       }
@@ -179,7 +202,7 @@ export class CatchUp {
     const cached = this.replayCache;
     if (cached?.cursor === cursor && cached.head === head && cached.frames === entries.length)
       return cached;
-    for (const entry of entries) if (entry.target.kind !== 'all') return undefined;
+    for (const entry of entries) if (entry.target.kind !== 'all' || entry.control) return undefined;
     const chunk = Buffer.concat(entries.map((entry) => entry.frame));
     this.replayCache = { cursor, head, frames: entries.length, chunk };
     return this.replayCache;
@@ -207,6 +230,9 @@ export class CatchUp {
     for (const entry of result.entries) {
       next = entry.position;
       try {
+        const kind = payloadKind(entry.payload);
+        if (kind === 'control') replayMembership(decodeControl(entry.payload), connection);
+        if (kind !== 'message') continue; // presence notes are for instances, not clients
         const envelope = decodeEnvelope(entry.payload);
         // Every keyed entry is looked at, whoever it is for, as the bus feed does live.
         if (envelope.idempotency && repeats?.repeats(envelope.idempotency, entry.position)) {

@@ -55,6 +55,8 @@ export class Connection extends StagedFrames {
   /** When the socket last filled up; 0 while it accepts writes. */
   blockedSince = 0;
   private closed = false;
+  /** Set by {@link Connection.endAfterFlush}: why the stream ends after its next flush. */
+  private ending: DisconnectReason | undefined;
 
   constructor(
     readonly id: string,
@@ -103,6 +105,26 @@ export class Connection extends StagedFrames {
    * has it (shared between connections that got the same run); `shared` as in {@link stage}.
    */
   flush(joined: Buffer | undefined, shared: readonly Buffer[], now: number): void {
+    this.writeStaged(joined, shared, now);
+    if (this.ending !== undefined) this.close(this.ending);
+  }
+
+  /**
+   * Ends the stream once what is staged on it has been written (a last event, then the end):
+   * at the next flush, or now when nothing is staged.
+   */
+  endAfterFlush(reason: DisconnectReason): void {
+    if (this.closed) return;
+    if (!this.dirty) this.close(reason);
+    else this.ending = reason;
+  }
+
+  /** Whether the stream is closed, or will be at the next flush. */
+  get isEnding(): boolean {
+    return this.closed || this.ending !== undefined;
+  }
+
+  private writeStaged(joined: Buffer | undefined, shared: readonly Buffer[], now: number): void {
     const count = this.stagedCount;
     const bytes = this.pendingBytes;
     const list = this.list;

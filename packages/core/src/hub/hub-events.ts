@@ -1,4 +1,5 @@
 import type { BusState } from '../bus/bus.js';
+import type { PresenceChange } from './presence.js';
 import type { DisconnectReason, DropReason } from './stream-outcomes.js';
 
 /** Public view of one open stream. */
@@ -31,6 +32,8 @@ export interface HubEvents {
   reset: [connection: SseConnection | undefined, reason: string];
   /** Something failed without breaking other streams (bad payload, bus protocol error…). */
   error: [error: Error, connection: SseConnection | undefined];
+  /** Users came or went in a room, cluster-wide (with `presence` on). */
+  presence: [change: PresenceChange];
   /** The bus changed state. */
   bus: [state: BusState, error: Error | undefined];
 }

@@ -1,5 +1,7 @@
 import { type Bus, DEFAULT_IDEMPOTENCY_WINDOW_MS } from '../bus/bus.js';
 import { SseError } from '../errors.js';
+import type { AuthorizeJoin } from './cluster-control.js';
+import type { PresenceOptions } from './presence.js';
 import type { SseRequest } from './response-sink.js';
 import type { DropPolicy } from './stream-outcomes.js';
 
@@ -92,6 +94,18 @@ export interface HubOptions {
    * reaches the client, only the hub's `error` event (as the `cause`).
    */
   readonly authorize?: (context: AuthorizeContext) => boolean | Promise<boolean>;
+  /**
+   * Allows or refuses a control join (`hub.control.join()`), once, on the instance that calls
+   * it. With an `authorize` hook and no `authorizeJoin`, control joins are refused unless the
+   * caller passes `{ trusted: true }`: a join never bypasses the app's checks unless the app
+   * says so.
+   */
+  readonly authorizeJoin?: AuthorizeJoin;
+  /**
+   * Keep presence: per room, the users online on any instance (`hub.presence.users(room)`,
+   * the `presence` event). Every instance of a channel must agree. @default false
+   */
+  readonly presence?: boolean | PresenceOptions;
   /**
    * Opt-in: hold frames for up to this many ms so that messages arriving one per event-loop
    * turn still leave in few writes (fewer system calls, more throughput, up to this much

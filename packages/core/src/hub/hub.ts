@@ -3,26 +3,15 @@ import { EventEmitter } from 'node:events';
 import type { Bus } from '../bus/bus.js';
 import { createMemoryBus } from '../bus/memory-bus.js';
 import { isSseError, SseError, toError } from '../errors.js';
-import { checkLastEventId, readLastEventId } from '../wire/last-event-id.js';
-import { Admission, checkName } from './admission.js';
-import { BusFeed } from './bus-feed.js';
-import { CatchUp } from './catch-up.js';
-import { createConnectionOwner } from './connection-owner.js';
-import { Delivery } from './delivery.js';
-import { GracefulShutdown, type ShutdownOptions } from './graceful-shutdown.js';
-import { Heartbeat } from './heartbeat.js';
+import type { ClusterControl } from './cluster-control.js';
+import type { ShutdownOptions } from './graceful-shutdown.js';
 import type { ConnectOptions, PublishMessage, PublishReceipt } from './hub-api.js';
 import type { HubEvents, SseConnection } from './hub-events.js';
 import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './hub-options.js';
-import { HubReporter } from './hub-reporter.js';
-import { HubCounters, type HubStats, snapshotStats } from './hub-stats.js';
-import { type IdempotencyLedger, ledgerFor } from './idempotency-ledger.js';
-import { Publisher } from './publisher.js';
-import { Receipts } from './receipts.js';
-import { Registry } from './registry.js';
-import { ReplayWindow } from './replay-window.js';
+import { assembleHub, type HubParts } from './hub-parts.js';
+import { type HubStats, snapshotStats } from './hub-stats.js';
+import type { Presence } from './presence.js';
 import { type SseRequest, type SseResponse, writeRefusal } from './response-sink.js';
-import { StreamOpener } from './stream-opener.js';
 
 // Declaration merging gives `on`/`once`/`off`/`emit` typed signatures without a generic
 // EventEmitter (whose typings differ across @types/node versions).
@@ -48,21 +37,16 @@ export class Hub extends EventEmitter {
   readonly instanceId: string;
   /** The bus messages travel on. */
   readonly bus: Bus;
+  /** Disconnect, join and leave across every instance, ordered with the messages. */
+  readonly control: ClusterControl;
+  /**
+   * Who is online per room on any instance (`users(room)`), when the hub keeps presence
+   * (`createHub({ presence: true })`); `undefined` otherwise.
+   */
+  readonly presence: Pick<Presence, 'users'> | undefined;
   private readonly options: ResolvedHubOptions;
-  private readonly registry = new Registry();
-  private readonly window: ReplayWindow;
-  private readonly ledger: IdempotencyLedger;
-  private readonly counters = new HubCounters();
-  private readonly reporter = new HubReporter(this);
-  private readonly admission: Admission;
-  private readonly delivery: Delivery;
-  private readonly catchUp: CatchUp;
-  private readonly feed: BusFeed;
-  private readonly receipts = new Receipts();
-  private readonly heartbeat: Heartbeat;
-  private readonly publisher: Publisher;
-  private readonly graceful = new GracefulShutdown();
-  private readonly opener: StreamOpener;
+  /** The parts (see `assembleHub`): the hub only calls them. */
+  private readonly p: HubParts;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -71,38 +55,10 @@ export class Hub extends EventEmitter {
     this.options = resolveHubOptions(options);
     this.bus = options.bus ?? createMemoryBus();
     this.instanceId = options.instanceId ?? randomUUID().slice(0, 8);
-    this.window = new ReplayWindow(this.options.replay);
-    this.ledger = ledgerFor(this.bus, this.options.idempotency);
-    this.admission = new Admission(this.options, options);
-    this.delivery = new Delivery(this.registry, this.options);
-    const parts = {
-      bus: this.bus,
-      window: this.window,
-      registry: this.registry,
-      delivery: this.delivery,
-      counters: this.counters,
-      reporter: this.reporter,
-      ledger: this.ledger,
-    };
-    this.catchUp = new CatchUp({ ...parts, replay: this.options.replay });
-    this.feed = new BusFeed({ ...parts, catchUp: this.catchUp, receipts: this.receipts });
-    this.heartbeat = new Heartbeat(this.registry, this.delivery, this.options);
-    this.publisher = new Publisher({ ...parts, receipts: this.receipts }, this.options);
-    const owner = createConnectionOwner({
-      ...parts,
-      limits: this.options,
-      admission: this.admission,
-      catchUp: this.catchUp,
-      graceful: this.graceful,
-    });
-    this.opener = new StreamOpener({
-      owner,
-      registry: this.registry,
-      admission: this.admission,
-      retryMs: this.options.retryMs,
-      keepAliveMs: this.options.keepAliveMs,
-      extraHeaders: options.headers,
-    });
+    const identity = { emitter: this, bus: this.bus, instanceId: this.instanceId };
+    this.p = assembleHub({ ...identity, ready: () => this.ready() }, options, this.options);
+    this.control = this.p.control;
+    this.presence = this.p.presence;
   }
 
   /**
@@ -114,9 +70,11 @@ export class Hub extends EventEmitter {
   ready(): Promise<void> {
     if (this.stopping)
       return Promise.reject(new SseError('SSE_SHUTTING_DOWN', 'The hub was shut down.'));
-    this.starting ??= this.feed.start().then(
+    this.starting ??= this.p.feed.start().then(
       () => {
-        if (!this.stopping) this.heartbeat.start();
+        if (this.stopping) return;
+        this.p.heartbeat.start();
+        this.p.presence?.start();
       },
       (error: unknown) => {
         // A bus that could not start may be started again; one that broke its contract
@@ -141,27 +99,15 @@ export class Hub extends EventEmitter {
     response: SseResponse,
     options: ConnectOptions = {},
   ): Promise<SseConnection> {
-    const user = options.user;
-    const rooms = [...new Set(options.rooms ?? [])];
-    if (user !== undefined) checkName('user', user);
-    for (const room of rooms) checkName('room', room);
-    const client = this.admission.clientOf(request);
-    this.admission.check(user, client);
-    if (!(await this.admission.authorize({ request, user, rooms }))) {
-      throw new SseError('SSE_FORBIDDEN', 'The authorize hook refused this stream.', {
-        details: { user, rooms },
-      });
-    }
-    await this.ready();
-    this.admission.check(user, client);
-    const lastEventId =
-      options.lastEventId === undefined
-        ? readLastEventId(request)
-        : checkLastEventId(options.lastEventId);
-
-    const connection = this.opener.open(response, { user, rooms, client });
-    await this.catchUp.run(connection, lastEventId);
-    if (!connection.isClosed) this.reporter.notify('connect', connection.handle);
+    const admitted = await this.p.admission.admitRequest(
+      request,
+      options,
+      () => this.ready(),
+      (user) => this.p.local.isBanned(user),
+    );
+    const connection = this.p.opener.open(response, admitted);
+    await this.p.catchUp.run(connection, admitted.lastEventId);
+    if (!connection.isClosed) this.p.reporter.notify('connect', connection.handle);
     return connection.handle;
   }
 
@@ -184,7 +130,7 @@ export class Hub extends EventEmitter {
         ? caught
         : new SseError('SSE_INTERNAL', 'The server failed to open the stream.', { cause: caught });
       writeRefusal(response, error);
-      this.reporter.error(error);
+      this.p.reporter.error(error);
       return undefined;
     }
   }
@@ -206,22 +152,22 @@ export class Hub extends EventEmitter {
     try {
       if (this.stopping)
         throw new SseError('SSE_SHUTTING_DOWN', 'Cannot publish: the hub is shutting down.');
-      const prepared = this.publisher.prepare(message);
+      const prepared = this.p.publisher.prepare(message);
       await this.ready();
-      return await this.publisher.send(prepared);
+      return await this.p.publisher.send(prepared);
     } catch (error) {
-      this.counters.publishErrors++;
+      this.p.counters.publishErrors++;
       const typed = isSseError(error)
         ? error
         : new SseError('SSE_BUS_UNAVAILABLE', toError(error).message, { cause: error });
-      this.reporter.error(typed);
+      this.p.reporter.error(typed);
       throw typed;
     }
   }
 
   /** Stops accepting new streams (they get `SSE_SHUTTING_DOWN` / 503); open ones go on. */
   stopAccepting(): void {
-    this.admission.stop();
+    this.p.admission.stop();
   }
 
   /**
@@ -236,43 +182,44 @@ export class Hub extends EventEmitter {
 
   /** A snapshot of counters and gauges. Cheap: O(1). */
   stats(): HubStats {
-    return snapshotStats(this.counters, {
+    return snapshotStats(this.p.counters, {
       instanceId: this.instanceId,
-      connections: this.admission.streams.size,
-      users: this.registry.byUser.size,
-      rooms: this.registry.byRoom.size,
-      windowEntries: this.window.size,
-      windowBytes: this.window.byteSize,
-      idempotencyKeys: this.ledger.size,
+      connections: this.p.admission.streams.size,
+      users: this.p.registry.byUser.size,
+      rooms: this.p.registry.byRoom.size,
+      windowEntries: this.p.window.size,
+      windowBytes: this.p.window.byteSize,
+      idempotencyKeys: this.p.ledger.size,
       busKind: this.bus.kind,
-      busState: this.feed.state,
+      busState: this.p.feed.state,
     });
   }
 
   /** Live streams of a room on this instance (local presence). */
   roomConnections(room: string): SseConnection[] {
-    return [...(this.registry.byRoom.get(room) ?? [])].map((c) => c.handle);
+    return [...(this.p.registry.byRoom.get(room) ?? [])].map((c) => c.handle);
   }
 
   /** Distinct users with a live stream in a room on this instance (local presence). */
   roomUsers(room: string): string[] {
-    return this.registry.usersIn(room);
+    return this.p.registry.usersIn(room);
   }
 
   /** A live stream on this instance by id. */
   connection(id: string): SseConnection | undefined {
-    return this.registry.byId.get(id)?.handle;
+    return this.p.registry.byId.get(id)?.handle;
   }
 
   private async runShutdown(options: ShutdownOptions): Promise<void> {
-    this.admission.stop();
-    this.delivery.flushPending();
-    await this.graceful.announceAndDrain(this.admission.streams, this.options.retryMs, options);
-    for (const connection of [...this.admission.streams]) connection.close('shutdown');
-    this.heartbeat.stop();
-    this.receipts.close();
-    await this.bus.close().catch((error: unknown) => this.reporter.error(toError(error)));
-    this.feed.status('closed');
+    this.p.admission.stop();
+    this.p.delivery.flushPending();
+    await this.p.graceful.announceAndDrain(this.p.admission.streams, this.options.retryMs, options);
+    for (const connection of [...this.p.admission.streams]) connection.close('shutdown');
+    this.p.heartbeat.stop();
+    await this.p.presence?.stop();
+    this.p.receipts.close();
+    await this.bus.close().catch((error: unknown) => this.p.reporter.error(toError(error)));
+    this.p.feed.status('closed');
   }
 }
 

@@ -108,8 +108,21 @@ export class Publisher {
     }
   }
 
-  /** Appends and waits for this instance's delivery of it (or its drop as a repeat). */
-  private async append(payload: string, key?: string): Promise<PublishReceipt> {
+  /**
+   * Appends a control operation (already encoded) and waits until this instance applied it.
+   * @returns its position and how many local streams it changed (`undefined` after 5 s).
+   * @throws SseError `SSE_BUS_UNAVAILABLE` (or the bus's own `SseError`).
+   */
+  async sendControl(payload: string): Promise<{ id: string; localStreams: number | undefined }> {
+    const { id, localRecipients } = await this.append(payload, undefined, false);
+    return { id, localStreams: localRecipients };
+  }
+
+  /**
+   * Appends and waits for this instance's delivery of it (or its drop as a repeat).
+   * `counted`: a message (`stats().published`), not a control operation.
+   */
+  private async append(payload: string, key?: string, counted = true): Promise<PublishReceipt> {
     const { bus, receipts, counters, ledger } = this.parts;
     let position: string;
     receipts.sending();
@@ -137,10 +150,10 @@ export class Publisher {
     // Only a keyed entry on a bus the hub filters can turn out to be a repeat: count the
     // others as published at once, as soon as the bus accepted them.
     const mayRepeat = key !== undefined && ledger.filters;
-    if (!mayRepeat) counters.published++;
+    if (!mayRepeat && counted) counters.published++;
     const local = await outcome;
     if (typeof local === 'object') return this.repeat(local.repeatOf);
-    if (mayRepeat) counters.published++;
+    if (mayRepeat && counted) counters.published++;
     return { id: position, localRecipients: local, duplicate: false };
   }
 

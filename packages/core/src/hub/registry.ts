@@ -10,27 +10,47 @@ export class Registry {
   readonly byUser: Map<string, Set<Connection>> = new Map();
   readonly byRoom: Map<string, Set<Connection>> = new Map();
 
+  /**
+   * @param members - told whenever a live stream of a user enters or leaves a room (presence);
+   *   absent, membership costs nothing more.
+   */
+  constructor(private readonly members?: MembershipObserver | undefined) {}
+
   add(connection: Connection): void {
     this.byId.set(connection.id, connection);
-    if (connection.user !== undefined) addTo(this.byUser, connection.user, connection);
-    for (const room of connection.rooms) addTo(this.byRoom, room, connection);
+    const user = connection.user;
+    if (user !== undefined) addTo(this.byUser, user, connection);
+    for (const room of connection.rooms) {
+      addTo(this.byRoom, room, connection);
+      if (user !== undefined) this.members?.joined(user, room);
+    }
   }
 
   remove(connection: Connection): void {
     if (!this.byId.delete(connection.id)) return;
-    if (connection.user !== undefined) removeFrom(this.byUser, connection.user, connection);
-    for (const room of connection.rooms) removeFrom(this.byRoom, room, connection);
+    const user = connection.user;
+    if (user !== undefined) removeFrom(this.byUser, user, connection);
+    for (const room of connection.rooms) {
+      removeFrom(this.byRoom, room, connection);
+      if (user !== undefined) this.members?.left(user, room);
+    }
   }
 
   join(connection: Connection, room: string): boolean {
     if (!connection.addRoom(room)) return false;
-    if (this.byId.has(connection.id)) addTo(this.byRoom, room, connection);
+    if (this.byId.has(connection.id)) {
+      addTo(this.byRoom, room, connection);
+      if (connection.user !== undefined) this.members?.joined(connection.user, room);
+    }
     return true;
   }
 
   leave(connection: Connection, room: string): boolean {
     if (!connection.removeRoom(room)) return false;
-    if (this.byId.has(connection.id)) removeFrom(this.byRoom, room, connection);
+    if (this.byId.has(connection.id)) {
+      removeFrom(this.byRoom, room, connection);
+      if (connection.user !== undefined) this.members?.left(connection.user, room);
+    }
     return true;
   }
 
@@ -56,6 +76,12 @@ export class Registry {
       }
     }
   }
+}
+
+/** What the registry tells about rooms' members (presence counts live streams per user). */
+export interface MembershipObserver {
+  joined(user: string, room: string): void;
+  left(user: string, room: string): void;
 }
 
 /** Whether an entry addressed to `target` is for `connection` (used when replaying). */

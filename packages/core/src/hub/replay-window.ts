@@ -1,3 +1,4 @@
+import type { ControlOp } from './control-ops.js';
 import type { ResolvedTarget } from './target.js';
 
 /** One message as the hub keeps it for replay: encoded once, shared by every recipient. */
@@ -8,6 +9,11 @@ export interface WindowEntry {
   readonly frame: Buffer;
   /** `Date.now()` when it arrived. */
   readonly at: number;
+  /**
+   * A control operation (its `frame` is empty and no stream is sent it): kept in order with
+   * the messages, so a replay changes a stream's rooms where the operation stands.
+   */
+  readonly control?: ControlOp | undefined;
 }
 
 /** Bounds of the replay window. All three apply; the first one reached evicts. */

@@ -62,11 +62,18 @@ export function openResponseSink(
 
 /**
  * Answers a refused stream with the error's HTTP status and a JSON body
- * `{ error: code, message }`; adds `Retry-After` to 429 and 503. Does nothing when headers
- * were already sent.
+ * `{ error: code, message }` (a 204 has no body); adds `Retry-After` to 429 and 503. Does nothing
+ * when headers were already sent.
  */
 export function writeRefusal(response: SseResponse, error: SseError): void {
   if (response.headersSent) return;
+  if (error.status === 204) {
+    // No body with a 204: the status alone tells an EventSource to stop reconnecting.
+    if (isHttp2(response)) response.writeHead(204);
+    else response.writeHead(204);
+    response.end();
+    return;
+  }
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   if (error.status === 503 || error.status === 429) headers['retry-after'] = '5';
   if (isHttp2(response)) response.writeHead(error.status, headers);

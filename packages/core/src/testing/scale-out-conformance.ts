@@ -4,6 +4,7 @@ import type { Target } from '../hub/target.js';
 import { RESET_EVENT } from '../wire/control-events.js';
 import type { ConformanceTestApi } from './bus-conformance.js';
 import { type HubInstance, messagesOf } from './conformance-hubs.js';
+import { registerControlCases } from './scale-out-control.js';
 import { type Received, ScaleOutFixture } from './scale-out-fixture.js';
 import { waitFor } from './wait-for.js';
 
@@ -46,7 +47,8 @@ export interface ScaleOutConformanceOptions {
  * Last-Event-ID (from the bus's history when it retains one) and goes live with no reset;
  * a stream that saw nothing resumes on the other instance from the position it was given;
  * no gap and no duplicate at the seam while both instances publish; a Last-Event-ID of a
- * foreign epoch gets a reset (with `foreignEpoch`).
+ * foreign epoch gets a reset (with `foreignEpoch`); disconnect, join and leave ordered with the
+ * messages on both instances, respected by replays; a ban refused with 204 everywhere.
  *
  * @example
  * ```ts
@@ -199,6 +201,8 @@ export function runScaleOutConformance(options: ScaleOutConformanceOptions): voi
       },
       timeoutMs,
     );
+
+    registerControlCases(test, fixture, timeoutMs);
 
     const { foreignEpoch } = capabilities;
     if (foreignEpoch) {

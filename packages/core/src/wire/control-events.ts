@@ -25,3 +25,11 @@ export const SHUTDOWN_EVENT = 'sse-shutdown';
  * the connection open) and reconnects. A comment, so every `EventSource` ignores it.
  */
 export const KEEP_ALIVE_COMMENT = 'sse-keep-alive';
+
+/**
+ * Event name of the last frame of a stream the server closed on purpose (`hub.disconnect()`):
+ * its data says why and whether to come back, `{"reason": "...", "reconnect": false}`.
+ * `@sse/client` stops for good on `reconnect: false`; a plain `EventSource` reconnects, and a
+ * banned user's next attempt is answered 204, which stops it (the spec's way).
+ */
+export const DISCONNECT_EVENT = 'sse-disconnect';
